@@ -1,0 +1,259 @@
+"""The ``narrascope`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from narrascope.io import InputError, article_from_text, iter_txt_dir, read_input, read_txt
+from narrascope.schema import Analysis, Article
+
+app = typer.Typer(
+    name="narrascope",
+    help="Show how news articles try to shape opinion: narratives, evidence and more.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+semeval_app = typer.Typer(help="Shared-task (SemEval 2025 Task 10) file interfaces.", no_args_is_help=True)
+evaluate_app = typer.Typer(help="Score prediction files against gold files.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the models shipped with narrascope.", no_args_is_help=True)
+app.add_typer(semeval_app, name="semeval")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(train_app, name="train")
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT = 0, 1, 2
+
+ProfileOpt = Annotated[
+    bool, typer.Option("--fast", help="Lexical features only: ~50x faster, less accurate.")
+]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Narrative model directory (default: the shipped one).")
+]
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _analyzer(fast: bool, model: Path | None):  # type: ignore[no-untyped-def]
+    from narrascope.pipeline import Analyzer
+
+    try:
+        return Analyzer(profile="fast" if fast else "default", model_dir=model)
+    except (FileNotFoundError, ValueError) as error:
+        raise _fail(str(error)) from None
+
+
+def demo_article() -> Article:
+    text = resources.files("narrascope.demo").joinpath("demo-article.txt").read_text(encoding="utf-8")
+    return article_from_text(text, id="demo-article.txt", source="narrascope demo")
+
+
+@app.command()
+def analyze(
+    file: Annotated[
+        str | None, typer.Argument(help="Article file (.txt/.json/.jsonl) or '-' for stdin.")
+    ] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Analyse the built-in demo article.")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="txt, json or jsonl (default: from extension; stdin: txt).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (JSON Lines for several records).")
+    ] = False,
+    fast: ProfileOpt = False,
+    model: ModelOpt = None,
+) -> None:
+    """Analyse one article file (or the demo) and print a report."""
+    if demo == (file is not None):
+        raise _fail("give exactly one of FILE or --demo")
+    if demo:
+        items: list[Article | InputError] = [demo_article()]
+    else:
+        assert file is not None
+        try:
+            items = list(read_input(file, fmt=fmt))
+        except ValueError as error:
+            raise _fail(str(error)) from None
+    errors = [item for item in items if isinstance(item, InputError)]
+    articles = [item for item in items if isinstance(item, Article)]
+    for problem in errors:
+        err.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+    if not articles:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    analyzer = _analyzer(fast, model)
+    from narrascope.cli.report import render_analysis
+
+    for analysis in analyzer.analyze_many(articles):
+        if as_json:
+            if len(items) == 1:
+                out.print_json(analysis.model_dump_json())
+            else:
+                sys.stdout.write(analysis.model_dump_json() + "\n")
+        else:
+            render_analysis(analysis, out)
+    if errors:
+        raise typer.Exit(EXIT_BAD_INPUT if len(items) == 1 else EXIT_PARTIAL)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of the analysis result (--json output)."""
+    sys.stdout.write(json.dumps(Analysis.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def taxonomy(
+    domain: Annotated[str | None, typer.Option(help="Only this domain (e.g. URW, CC).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the taxonomy as JSON.")] = False,
+) -> None:
+    """List the domains, narratives and sub-narratives narrascope knows."""
+    from rich.tree import Tree
+
+    from narrascope.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    domains = [d for code, d in sorted(tax.domains.items()) if domain is None or code == domain.upper()]
+    if domain and not domains:
+        raise _fail(f"unknown domain {domain!r}; known: {', '.join(sorted(tax.domains))}")
+    if as_json:
+        sys.stdout.write(json.dumps([d.model_dump() for d in domains], indent=2, ensure_ascii=False) + "\n")
+        return
+    for d in domains:
+        tree = Tree(f"[bold]{d.code}[/]: {d.name} — [dim]{d.description}[/]")
+        for narrative in d.narratives:
+            branch = tree.add(f"[bold cyan]{narrative.name}[/] [dim]{narrative.description}[/]")
+            for sub in narrative.subnarratives:
+                branch.add(f"{sub.name} [dim]{sub.description}[/]")
+        out.print(tree)
+
+
+@semeval_app.command("narratives")
+def semeval_narratives(
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of .txt articles (any of the five languages).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Prediction file to write.")],
+    fast: ProfileOpt = False,
+    model: ModelOpt = None,
+) -> None:
+    """Write subtask-2 predictions (id<TAB>narratives<TAB>subnarratives) for every file."""
+    from narrascope.eval.semeval import format_label_line
+    from narrascope.util import atomic_write_text, progress
+
+    try:
+        paths = list(iter_txt_dir(docs_dir))
+    except InputError as error:
+        raise _fail(str(error)) from None
+    analyzer = _analyzer(fast, model)
+    failures: list[InputError] = []
+
+    def readable() -> list[Article]:
+        found = []
+        for path in paths:
+            try:
+                found.append(read_txt(path))
+            except InputError as error:
+                failures.append(error)
+        return found
+
+    articles = readable()
+    lines = []
+    with progress(err, len(articles), "narratives") as advance:
+        for analysis in analyzer.analyze_many(articles):
+            coarse, fine = analysis.semeval_labels()
+            lines.append(format_label_line(analysis.id, coarse, fine))
+            advance()
+    atomic_write_text(output, "".join(line + "\n" for line in lines))
+    err.print(f"wrote {len(lines)} predictions to {output}")
+    if failures:
+        err.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
+        for failure in failures:
+            err.print(f"  {failure}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@evaluate_app.command("narratives")
+def evaluate_narratives(
+    gold: Annotated[Path, typer.Argument(help="Gold subtask-2 file.")],
+    pred: Annotated[Path, typer.Argument(help="Predicted subtask-2 file.")],
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Folder of the articles: adds a per-language breakdown.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+) -> None:
+    """Coarse and fine samples-F1, the official subtask-2 metric."""
+    from rich.table import Table
+
+    from narrascope.eval.semeval import read_label_file, score_narratives
+    from narrascope.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    try:
+        gold_lines, pred_lines = read_label_file(gold), read_label_file(pred)
+    except (OSError, ValueError) as error:
+        raise _fail(str(error)) from None
+    groups: dict[str, list[str]] = {"all": list(gold_lines)}
+    if docs is not None:
+        groups.update(_ids_by_language(docs, list(gold_lines)))
+    rows = {}
+    for name, ids in groups.items():
+        s = score_narratives(gold_lines, pred_lines, tax.narrative_labels(), tax.subnarrative_labels(), ids)
+        rows[name] = {"articles": s.n, "coarse_f1": round(s.coarse, 4), "fine_f1": round(s.fine, 4)}
+    missing = sum(1 for i in gold_lines if i not in pred_lines)
+    if as_json:
+        sys.stdout.write(json.dumps({"scores": rows, "missing_predictions": missing}, indent=2) + "\n")
+        return
+    table = Table(title="Narrative classification (samples-F1)")
+    for col in ("subset", "articles", "coarse F1", "fine F1"):
+        table.add_column(col, justify="right" if col != "subset" else "left")
+    for name, row in rows.items():
+        table.add_row(name, str(row["articles"]), f"{row['coarse_f1']:.3f}", f"{row['fine_f1']:.3f}")
+    out.print(table)
+    if missing:
+        err.print(f"[yellow]{missing} gold article(s) have no prediction (scored as empty).[/]")
+
+
+def _ids_by_language(docs: Path, ids: list[str]) -> dict[str, list[str]]:
+    from narrascope.nlp.langid import detect_language
+
+    by_lang: dict[str, list[str]] = {}
+    for doc_id in ids:
+        path = docs / doc_id
+        try:
+            code = detect_language(read_txt(path).content)[0]
+        except InputError:
+            code = "unreadable"
+        by_lang.setdefault(code, []).append(doc_id)
+    return dict(sorted(by_lang.items()))
+
+
+@train_app.command("narratives")
+def train_narratives(
+    data: Annotated[Path, typer.Option(help="SemEval training folder (with BG/EN/HI/PT/RU).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model artifact.")],
+    unlabeled: Annotated[
+        Path | None, typer.Option(help="Unlabelled articles (folder of language folders) for the IDF.")
+    ] = None,
+    cache: Annotated[Path | None, typer.Option(help="Embedding cache (content-keyed SQLite).")] = Path(
+        "cache/embeddings.sqlite"
+    ),
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (0 = skip CV).")] = 5,
+) -> None:
+    """Train the narrative model deterministically and write the artifact + manifest."""
+    from narrascope.models.training import train_narrative_model
+
+    train_narrative_model(data, out_dir, unlabeled=unlabeled, cache_path=cache, folds=folds, console=err)
+
+
+def main() -> None:
+    app()

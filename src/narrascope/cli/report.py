@@ -1,0 +1,68 @@
+"""Readable terminal rendering of an ``Analysis`` (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from narrascope.schema import Analysis, Evidence
+
+_BAR_WIDTH = 10
+
+
+def confidence_bar(value: float) -> Text:
+    filled = round(value * _BAR_WIDTH)
+    colour = "green" if value >= 0.6 else "yellow" if value >= 0.35 else "red"
+    bar = Text("█" * filled, style=colour)
+    bar.append("░" * (_BAR_WIDTH - filled), style="dim")
+    bar.append(f" {value:.2f}")
+    return bar
+
+
+def _quote(evidence: list[Evidence], limit: int = 240) -> Text:
+    out = Text()
+    for i, ev in enumerate(evidence):
+        snippet = ev.text if len(ev.text) <= limit else ev.text[: limit - 1] + "…"
+        if i:
+            out.append("\n")
+        out.append(f"“{snippet}”", style="italic")
+        out.append(f"  [{ev.start}:{ev.end}]", style="dim")
+    return out
+
+
+def render_analysis(analysis: Analysis, console: Console) -> None:
+    lang = analysis.language
+    head = Text()
+    head.append(analysis.title or "(untitled)", style="bold")
+    head.append(f"\nid {analysis.id}   ", style="dim")
+    head.append(f"language {lang.code}")
+    head.append(f" ({'detected' if lang.detected else 'given'}, {lang.confidence:.2f})", style="dim")
+    if not analysis.language_supported:
+        head.append("  ⚠ not one of bg/en/hi/pt/ru: predictions are unreliable", style="bold red")
+    head.append(f"   domain {analysis.domain}   ")
+    head.append(f"profile {analysis.model.profile}", style="dim")
+    console.print(Panel(head, title="narrascope", border_style="cyan"))
+
+    if analysis.other:
+        console.print(
+            Text("No narrative of the taxonomy detected (label: Other).", style="bold green"),
+        )
+        return
+    table = Table(title="Narratives pushed", show_lines=True, expand=True)
+    table.add_column("Narrative / sub-narrative", ratio=3)
+    table.add_column("Confidence", width=16, no_wrap=True)
+    table.add_column("Strongest evidence", ratio=5)
+    for narrative in analysis.narratives:
+        table.add_row(
+            Text(narrative.label, style="bold"),
+            confidence_bar(narrative.confidence),
+            _quote(narrative.evidence),
+        )
+        for sub in narrative.subnarratives:
+            show = sub.evidence if not sub.label.endswith(": Other") else []
+            table.add_row(
+                Text(f"  ↳ {sub.name}"), confidence_bar(sub.confidence), _quote(show) if show else Text("")
+            )
+    console.print(Group(table))

@@ -1,0 +1,43 @@
+"""Input stage: turn files, records and stdin into validated ``Article`` objects.
+
+This stage owns everything between a path (or ``-`` for stdin) and a
+:class:`narrascope.schema.Article`: size limits, refusing binary, empty and
+non-UTF-8 input, decoding without changing a single code point (so offsets into
+``Article.content`` match the file), parsing ``.txt``, ``.json`` and ``.jsonl``
+inputs, and reporting every problem as an :class:`InputError` whose message is one
+line naming the source (``path``, ``-`` or ``path:line N``). Readers yield errors
+next to articles instead of stopping, so one bad record never hides the good ones.
+It never analyses text: no language detection, segmentation or classification.
+"""
+
+from __future__ import annotations
+
+from narrascope.io.readers import (
+    FORMATS,
+    MAX_BYTES,
+    InputError,
+    article_from_text,
+    decode_bytes,
+    infer_format,
+    iter_txt_dir,
+    parse_record,
+    read_input,
+    read_json,
+    read_jsonl,
+    read_txt,
+)
+
+__all__ = [
+    "FORMATS",
+    "MAX_BYTES",
+    "InputError",
+    "article_from_text",
+    "decode_bytes",
+    "infer_format",
+    "iter_txt_dir",
+    "parse_record",
+    "read_input",
+    "read_json",
+    "read_jsonl",
+    "read_txt",
+]

@@ -1,0 +1,221 @@
+"""The narrative classifier: lexical and embedding heads, blended, thresholded, decoded.
+
+``NarrativeClassifier`` predicts a probability for every narrative (coarse) and
+subnarrative (fine) label of the taxonomy, then ``decode`` turns probabilities into
+a label set that obeys the hierarchy: a subnarrative implies its narrative, a
+narrative with no confident subnarrative gets its ``<narrative>: Other``, and an
+article with no narrative gets the exclusive label ``Other``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrascope.models.linear import LexicalFeaturizer, OneVsRestLinear
+from narrascope.taxonomy import OTHER, Taxonomy
+
+ARTIFACT_FORMAT = 1
+
+
+@dataclass
+class NarrativeConfig:
+    """Hyper-parameters; every value here was chosen by grouped cross-validation."""
+
+    word_features: int = 50_000
+    char_features: int = 100_000
+    lexical_C: float = 10.0
+    embedding_C: float = 10.0
+    chunk_words: int = 60
+    max_chunks: int = 8
+    lexical_weight: float = 0.5
+    coarse_threshold: float = 0.3
+    fine_threshold: float = 0.3
+    fast_coarse_threshold: float = 0.3
+    fast_fine_threshold: float = 0.3
+
+
+@dataclass
+class Probabilities:
+    coarse: np.ndarray  # (n_docs, n_narratives)
+    fine: np.ndarray  # (n_docs, n_subnarratives)
+
+
+@dataclass
+class DecodedLabels:
+    narratives: list[str] = field(default_factory=list)
+    subnarratives: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_other(self) -> bool:
+        return not self.narratives
+
+
+def pool_chunks(chunk_vectors: np.ndarray, max_chunks: int) -> np.ndarray:
+    """Mean of the first ``max_chunks`` chunk embeddings, L2-normalised."""
+    if len(chunk_vectors) == 0:
+        return np.zeros(chunk_vectors.shape[1] if chunk_vectors.ndim == 2 else 384, dtype=np.float32)
+    mean = chunk_vectors[:max_chunks].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
+class NarrativeClassifier:
+    """Blend of a TF-IDF head and a multilingual-embedding head, per label level."""
+
+    def __init__(self, taxonomy: Taxonomy, config: NarrativeConfig | None = None) -> None:
+        self.taxonomy = taxonomy
+        self.config = config or NarrativeConfig()
+        self.coarse_labels: list[str] = taxonomy.narrative_labels()
+        self.fine_labels: list[str] = taxonomy.subnarrative_labels()
+        self.lexical: LexicalFeaturizer | None = None
+        self.heads: dict[str, OneVsRestLinear] = {}
+        self.manifest: dict[str, Any] = {}
+
+    # -- training -------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        coarse: np.ndarray,
+        fine: np.ndarray,
+        pooled_embeddings: np.ndarray | None,
+        lexical_texts: Sequence[str] | None = None,
+    ) -> NarrativeClassifier:
+        """Fit all heads; ``lexical_texts`` (e.g. plus unlabelled articles) fit the IDF."""
+        cfg = self.config
+        self.lexical = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(lexical_texts or texts)
+        X = self.lexical.transform(texts)
+        self.heads = {
+            "lex_coarse": OneVsRestLinear(cfg.lexical_C).fit(X, coarse),
+            "lex_fine": OneVsRestLinear(cfg.lexical_C).fit(X, fine),
+        }
+        if pooled_embeddings is not None:
+            self.heads["emb_coarse"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, coarse)
+            self.heads["emb_fine"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, fine)
+        return self
+
+    # -- inference ------------------------------------------------------
+    @property
+    def has_embedding_heads(self) -> bool:
+        return "emb_coarse" in self.heads
+
+    def predict_proba(self, texts: Sequence[str], pooled_embeddings: np.ndarray | None) -> Probabilities:
+        """Probabilities per label; lexical only when ``pooled_embeddings`` is None."""
+        if self.lexical is None:
+            raise RuntimeError("NarrativeClassifier is not fitted")
+        X = self.lexical.transform(texts)
+        coarse = self.heads["lex_coarse"].predict_proba(X)
+        fine = self.heads["lex_fine"].predict_proba(X)
+        if pooled_embeddings is not None and self.has_embedding_heads:
+            w = self.config.lexical_weight
+            coarse = w * coarse + (1 - w) * self.heads["emb_coarse"].predict_proba(pooled_embeddings)
+            fine = w * fine + (1 - w) * self.heads["emb_fine"].predict_proba(pooled_embeddings)
+        return Probabilities(coarse, fine)
+
+    def thresholds(self, fast: bool) -> tuple[float, float]:
+        cfg = self.config
+        if fast:
+            return cfg.fast_coarse_threshold, cfg.fast_fine_threshold
+        return cfg.coarse_threshold, cfg.fine_threshold
+
+    def decode(self, coarse: np.ndarray, fine: np.ndarray, fast: bool = False) -> DecodedLabels:
+        """Turn one article's probabilities into a hierarchy-consistent label set."""
+        return decode_labels(
+            coarse, fine, self.coarse_labels, self.fine_labels, self.taxonomy, *self.thresholds(fast)
+        )
+
+    def sentence_scores(self, sentences: Sequence[str], label: str) -> np.ndarray:
+        """Lexical evidence score of each sentence for ``label`` (higher = stronger)."""
+        if self.lexical is None or not sentences:
+            return np.zeros(len(sentences), dtype=np.float32)
+        if label in self.fine_labels:
+            head, row = self.heads["lex_fine"], self.fine_labels.index(label)
+        else:
+            head, row = self.heads["lex_coarse"], self.coarse_labels.index(label)
+        X = self.lexical.transform(sentences)
+        assert head.coef_ is not None
+        return np.asarray(X @ head.coef_[row], dtype=np.float32).ravel()
+
+    # -- persistence ----------------------------------------------------
+    def save(self, directory: Path, manifest: dict[str, Any]) -> None:
+        if self.lexical is None:
+            raise RuntimeError("NarrativeClassifier is not fitted")
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = self.lexical.to_arrays("lexical_")
+        for name, head in self.heads.items():
+            arrays.update(head.to_arrays(f"{name}_"))
+        np.savez_compressed(directory / "narratives.npz", **arrays)  # type: ignore[arg-type]
+        meta = {
+            "format": ARTIFACT_FORMAT,
+            "config": asdict(self.config),
+            "coarse_labels": self.coarse_labels,
+            "fine_labels": self.fine_labels,
+            "heads": sorted(self.heads),
+            **manifest,
+        }
+        (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path, taxonomy: Taxonomy) -> NarrativeClassifier:
+        meta = json.loads((directory / "manifest.json").read_text())
+        if meta.get("format") != ARTIFACT_FORMAT:
+            raise ValueError(f"{directory}: unsupported narrative model format {meta.get('format')!r}")
+        self = cls(taxonomy, NarrativeConfig(**meta["config"]))
+        # The model predicts the labels it was trained on, whatever the taxonomy adds later.
+        self.coarse_labels = list(meta["coarse_labels"])
+        self.fine_labels = list(meta["fine_labels"])
+        with np.load(directory / "narratives.npz", allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        self.lexical = LexicalFeaturizer.from_arrays(arrays, "lexical_")
+        self.heads = {name: OneVsRestLinear.from_arrays(arrays, f"{name}_") for name in meta["heads"]}
+        self.manifest = meta
+        return self
+
+
+def decode_labels(
+    coarse: np.ndarray,
+    fine: np.ndarray,
+    coarse_labels: Sequence[str],
+    fine_labels: Sequence[str],
+    taxonomy: Taxonomy,
+    coarse_threshold: float,
+    fine_threshold: float,
+) -> DecodedLabels:
+    """Hierarchy-consistent decoding of one article's label probabilities."""
+    chosen = {coarse_labels[int(i)] for i in np.flatnonzero(coarse >= coarse_threshold)}
+    confident_fine = [fine_labels[int(j)] for j in np.flatnonzero(fine >= fine_threshold)]
+    chosen |= {taxonomy.parent(label) for label in confident_fine}
+    if not chosen:
+        return DecodedLabels()
+    fine_index = {label: j for j, label in enumerate(fine_labels)}
+    coarse_index = {label: i for i, label in enumerate(coarse_labels)}
+    result = DecodedLabels()
+
+    def strength(narrative: str) -> float:
+        return float(coarse[coarse_index[narrative]]) if narrative in coarse_index else 0.0
+
+    for narrative in sorted(chosen, key=strength, reverse=True):
+        kids = [s for s in confident_fine if taxonomy.parent(s) == narrative]
+        if not kids:
+            kids = [_fallback_subnarrative(narrative, fine, fine_index, taxonomy)]
+        kids.sort(key=lambda s: -float(fine[fine_index[s]]) if s in fine_index else 0.0)
+        result.narratives.append(narrative)
+        result.subnarratives[narrative] = kids
+    return result
+
+
+def _fallback_subnarrative(
+    narrative: str, fine: np.ndarray, fine_index: dict[str, int], taxonomy: Taxonomy
+) -> str:
+    """``<narrative>: Other`` when the taxonomy has it, else the likeliest child."""
+    other = f"{narrative}: {OTHER}"
+    node = taxonomy.get(narrative)
+    children = [s.label for s in getattr(node, "subnarratives", ())]
+    if other in children:
+        return other
+    return max(children, key=lambda s: float(fine[fine_index[s]]) if s in fine_index else -1.0)

@@ -1,0 +1,233 @@
+"""The ``Analyzer``: an ordered list of components over a batch of ``Doc`` objects."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from narrascope import __version__
+from narrascope.models.narratives import NarrativeClassifier, pool_chunks
+from narrascope.nlp.embed import Embedder
+from narrascope.nlp.langid import SUPPORTED, detect_language
+from narrascope.nlp.segment import Span, chunk_sentences, split_sentences
+from narrascope.schema import (
+    Analysis,
+    Article,
+    Evidence,
+    LabelScore,
+    LanguageGuess,
+    ModelInfo,
+    NarrativeScore,
+)
+from narrascope.taxonomy import Taxonomy, default_taxonomy
+
+MODEL_ENV_VAR = "NARRASCOPE_MODEL_DIR"
+MAX_EVIDENCE = 3
+
+# Profiles are data: the components each one runs, in order.
+PROFILES: dict[str, tuple[str, ...]] = {
+    "default": ("segment", "language", "embed", "narratives"),
+    "fast": ("segment", "language", "narratives"),
+}
+
+
+@dataclass
+class Doc:
+    """Working state of one article as it moves through the pipeline."""
+
+    article: Article
+    sentences: list[Span] = field(default_factory=list)
+    chunks: list[Span] = field(default_factory=list)
+    language: LanguageGuess | None = None
+    chunk_vectors: np.ndarray | None = None
+    narratives: list[NarrativeScore] = field(default_factory=list)
+    domain: str = "none"
+
+
+Component = Callable[[list[Doc]], None]
+
+
+def default_model_dir() -> Path:
+    override = os.environ.get(MODEL_ENV_VAR)
+    if override:
+        return Path(override)
+    return Path(str(resources.files("narrascope.models").joinpath("artifacts", "narratives")))
+
+
+class Analyzer:
+    """Analyse articles with a profile's components; reusable across many articles.
+
+    Heavy state (the narrative model, the embedder, the language detector) loads
+    once, at construction or on first use, never per article.
+    """
+
+    def __init__(
+        self,
+        profile: str = "default",
+        model_dir: Path | None = None,
+        taxonomy: Taxonomy | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
+        self.profile = profile
+        self.taxonomy = taxonomy or default_taxonomy()
+        self.model_dir = model_dir or default_model_dir()
+        if not (self.model_dir / "manifest.json").exists():
+            raise FileNotFoundError(
+                f"no narrative model in {self.model_dir}; train one with "
+                "'narrascope train narratives' or reinstall narrascope"
+            )
+        self.classifier = NarrativeClassifier.load(self.model_dir, self.taxonomy)
+        self.embedder = embedder or Embedder()
+        registry: dict[str, Component] = {
+            "segment": self._segment,
+            "language": self._language,
+            "embed": self._embed,
+            "narratives": self._narratives,
+        }
+        self.components: list[tuple[str, Component]] = [(name, registry[name]) for name in PROFILES[profile]]
+
+    @property
+    def fast(self) -> bool:
+        return "embed" not in PROFILES[self.profile]
+
+    def analyze(self, article: Article) -> Analysis:
+        return next(iter(self.analyze_many([article])))
+
+    def analyze_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
+        batch: list[Doc] = []
+        for article in articles:
+            batch.append(Doc(article))
+            if len(batch) >= batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, docs: list[Doc]) -> Iterator[Analysis]:
+        for _name, component in self.components:
+            component(docs)
+        for doc in docs:
+            yield self._to_analysis(doc)
+
+    # -- components -------------------------------------------------------
+    def _segment(self, docs: list[Doc]) -> None:
+        words = self.classifier.config.chunk_words
+        for doc in docs:
+            doc.sentences = split_sentences(doc.article.content)
+            doc.chunks = chunk_sentences(doc.sentences, words)
+
+    def _language(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            given = doc.article.language
+            if given:
+                doc.language = LanguageGuess(code=given, confidence=1.0, detected=False)
+                continue
+            code, confidence = detect_language(doc.article.content)
+            doc.language = LanguageGuess(code=code, confidence=round(confidence, 4), detected=True)
+
+    def _embed(self, docs: list[Doc]) -> None:
+        # The cap bounds the cost of very long articles; its accuracy cost is in BENCHMARKS.md.
+        cap = self.classifier.config.max_chunks
+        texts = [c.text for doc in docs for c in doc.chunks[:cap]]
+        vectors = self.embedder.embed(texts)
+        pos = 0
+        for doc in docs:
+            n = len(doc.chunks[:cap])
+            doc.chunk_vectors = vectors[pos : pos + n]
+            pos += n
+
+    def _narratives(self, docs: list[Doc]) -> None:
+        texts = [doc.article.content for doc in docs]
+        pooled = None
+        if not self.fast:
+            cap = self.classifier.config.max_chunks
+            pooled = np.stack(
+                [
+                    pool_chunks(
+                        doc.chunk_vectors if doc.chunk_vectors is not None else np.zeros((0, 384)), cap
+                    )
+                    for doc in docs
+                ]
+            )
+        probs = self.classifier.predict_proba(texts, pooled)
+        for i, doc in enumerate(docs):
+            self._fill_narratives(doc, probs.coarse[i], probs.fine[i])
+
+    def _fill_narratives(self, doc: Doc, coarse: np.ndarray, fine: np.ndarray) -> None:
+        clf = self.classifier
+        decoded = clf.decode(coarse, fine, fast=self.fast)
+        c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
+        f_index = {label: i for i, label in enumerate(clf.fine_labels)}
+        sentences = [s.text for s in doc.sentences]
+        results: list[NarrativeScore] = []
+        for narrative in decoded.narratives:
+            subs = []
+            for sub in decoded.subnarratives[narrative]:
+                # '<narrative>: Other' has no lexical signal of its own; quote the narrative's.
+                evidence_label = narrative if sub.endswith(": Other") else sub
+                subs.append(
+                    LabelScore(
+                        label=sub,
+                        name=self.taxonomy.name_of(sub),
+                        confidence=_prob(fine, f_index.get(sub)),
+                        evidence=self._evidence(doc, sentences, evidence_label),
+                    )
+                )
+            results.append(
+                NarrativeScore(
+                    label=narrative,
+                    name=self.taxonomy.name_of(narrative),
+                    confidence=_prob(coarse, c_index.get(narrative)),
+                    evidence=self._evidence(doc, sentences, narrative),
+                    subnarratives=subs,
+                )
+            )
+        doc.narratives = results
+        doc.domain = self.taxonomy.domain_of(results[0].label) or "none" if results else "none"
+
+    def _evidence(self, doc: Doc, sentences: list[str], label: str) -> list[Evidence]:
+        scores = self.classifier.sentence_scores(sentences, label)
+        if len(scores) == 0:
+            return []
+        order = np.argsort(-scores)[:MAX_EVIDENCE]
+        keep = [i for i in order if scores[i] > 0] or [int(order[0])]
+        return [
+            Evidence(
+                start=doc.sentences[i].start,
+                end=doc.sentences[i].end,
+                text=doc.sentences[i].text,
+                score=round(float(scores[i]), 4),
+            )
+            for i in sorted(keep)
+        ]
+
+    def _to_analysis(self, doc: Doc) -> Analysis:
+        article = doc.article
+        language = doc.language or LanguageGuess(code="und", confidence=0.0, detected=True)
+        return Analysis(
+            id=article.id,
+            title=article.title,
+            language=language,
+            language_supported=language.code in SUPPORTED,
+            domain=doc.domain,
+            narratives=doc.narratives,
+            other=not doc.narratives,
+            content_sha256=article.content_sha256,
+            content_length=len(article.content),
+            url=article.url,
+            outlet=article.outlet,
+            published=article.published,
+            source=article.source,
+            model=ModelInfo(name="narrascope-narratives", version=__version__, profile=self.profile),
+        )
+
+
+def _prob(values: np.ndarray, index: int | None) -> float:
+    return round(float(values[index]), 4) if index is not None else 0.0
