@@ -104,7 +104,8 @@ def analyze(
         else:
             render_analysis(analysis, out)
     if errors:
-        raise typer.Exit(EXIT_BAD_INPUT if len(items) == 1 else EXIT_PARTIAL)
+        # analyze reads one input: any unreadable record makes it a bad-input run.
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

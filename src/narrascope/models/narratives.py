@@ -129,17 +129,23 @@ class NarrativeClassifier:
             coarse, fine, self.coarse_labels, self.fine_labels, self.taxonomy, *self.thresholds(fast)
         )
 
-    def sentence_scores(self, sentences: Sequence[str], label: str) -> np.ndarray:
-        """Lexical evidence score of each sentence for ``label`` (higher = stronger)."""
+    def sentence_scores(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
+        """Lexical evidence score of every sentence for every label (higher = stronger).
+
+        Returns ``{label: scores of shape (n_sentences,)}``: the linear head's
+        weights applied to each sentence alone, so a sentence scores high when it
+        carries the words that make the whole article score high for the label.
+        """
         if self.lexical is None or not sentences:
-            return np.zeros(len(sentences), dtype=np.float32)
-        if label in self.fine_labels:
-            head, row = self.heads["lex_fine"], self.fine_labels.index(label)
-        else:
-            head, row = self.heads["lex_coarse"], self.coarse_labels.index(label)
+            return {}
         X = self.lexical.transform(sentences)
-        assert head.coef_ is not None
-        return np.asarray(X @ head.coef_[row], dtype=np.float32).ravel()
+        out: dict[str, np.ndarray] = {}
+        for head_name, labels in (("lex_coarse", self.coarse_labels), ("lex_fine", self.fine_labels)):
+            coef = self.heads[head_name].coef_
+            assert coef is not None
+            scores = np.asarray(X @ coef.T, dtype=np.float32)
+            out.update({label: scores[:, j] for j, label in enumerate(labels)})
+        return out
 
     # -- persistence ----------------------------------------------------
     def save(self, directory: Path, manifest: dict[str, Any]) -> None:

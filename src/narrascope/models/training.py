@@ -29,7 +29,7 @@ from narrascope.taxonomy import OTHER, Taxonomy, default_taxonomy
 from narrascope.util import progress
 
 SEED = 0
-THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.10, 0.601, 0.025))
+THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.601, 0.025))
 BLEND_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 

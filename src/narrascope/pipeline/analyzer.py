@@ -165,7 +165,7 @@ class Analyzer:
         decoded = clf.decode(coarse, fine, fast=self.fast)
         c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
         f_index = {label: i for i, label in enumerate(clf.fine_labels)}
-        sentences = [s.text for s in doc.sentences]
+        scores = clf.sentence_scores([s.text for s in doc.sentences]) if decoded.narratives else {}
         results: list[NarrativeScore] = []
         for narrative in decoded.narratives:
             subs = []
@@ -177,7 +177,7 @@ class Analyzer:
                         label=sub,
                         name=self.taxonomy.name_of(sub),
                         confidence=_prob(fine, f_index.get(sub)),
-                        evidence=self._evidence(doc, sentences, evidence_label),
+                        evidence=self._evidence(doc, scores.get(evidence_label)),
                     )
                 )
             results.append(
@@ -185,16 +185,15 @@ class Analyzer:
                     label=narrative,
                     name=self.taxonomy.name_of(narrative),
                     confidence=_prob(coarse, c_index.get(narrative)),
-                    evidence=self._evidence(doc, sentences, narrative),
+                    evidence=self._evidence(doc, scores.get(narrative)),
                     subnarratives=subs,
                 )
             )
         doc.narratives = results
         doc.domain = self.taxonomy.domain_of(results[0].label) or "none" if results else "none"
 
-    def _evidence(self, doc: Doc, sentences: list[str], label: str) -> list[Evidence]:
-        scores = self.classifier.sentence_scores(sentences, label)
-        if len(scores) == 0:
+    def _evidence(self, doc: Doc, scores: np.ndarray | None) -> list[Evidence]:
+        if scores is None or len(scores) == 0:
             return []
         order = np.argsort(-scores)[:MAX_EVIDENCE]
         keep = [i for i in order if scores[i] > 0] or [int(order[0])]
