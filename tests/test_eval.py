@@ -38,7 +38,9 @@ def test_matches_sklearn_samples_average():
     gold = [{"A", "B"}, {"Other"}, {"C", "A"}, {"B"}]
     pred = [{"A"}, {"B"}, {"C", "A"}, {"A", "B", "C"}]
     mlb = MultiLabelBinarizer(classes=sorted(LABELS))
-    expected = sklearn.f1_score(mlb.fit_transform(gold), mlb.transform(pred), average="samples", zero_division=0)
+    expected = sklearn.f1_score(
+        mlb.fit_transform(gold), mlb.transform(pred), average="samples", zero_division=0
+    )
     assert samples_f1(gold, pred, LABELS) == pytest.approx(expected)
 
 
@@ -46,7 +48,11 @@ def test_label_line_round_trip_and_duplicates():
     line = format_label_line("x.txt", ["A", "B"], ["A: s1", "B: Other"])
     parsed = parse_label_line(line + "\r\n")
     assert parsed is not None
-    assert parsed.id == "x.txt" and parsed.narratives == ["A", "B"] and parsed.subnarratives == ["A: s1", "B: Other"]
+    assert (
+        parsed.id == "x.txt"
+        and parsed.narratives == ["A", "B"]
+        and parsed.subnarratives == ["A: s1", "B: Other"]
+    )
     assert parse_label_line("   \n") is None
     with pytest.raises(ValueError):
         parse_label_line("only-an-id")

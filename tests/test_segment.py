@@ -9,7 +9,13 @@ from narrascope.nlp.segment import chunk_sentences, split_sentences
 def test_sentences_index_the_original_text_with_crlf_and_bom():
     text = "\ufeffA title\r\n\r\nFirst one. Second one!\r\nThird — «quoted.» Fourth?"
     spans = split_sentences(text)
-    assert [s.text for s in spans] == ["\ufeffA title", "First one.", "Second one!", "Third — «quoted.»", "Fourth?"]
+    assert [s.text for s in spans] == [
+        "\ufeffA title",
+        "First one.",
+        "Second one!",
+        "Third — «quoted.»",
+        "Fourth?",
+    ]
     for span in spans:
         assert text[span.start : span.end] == span.text
 

@@ -30,9 +30,9 @@ class NarrativeConfig:
     word_features: int = 50_000
     char_features: int = 100_000
     lexical_C: float = 10.0
-    embedding_C: float = 10.0
+    embedding_C: float = 30.0
     chunk_words: int = 60
-    max_chunks: int = 8
+    max_chunks: int = 6
     lexical_weight: float = 0.5
     coarse_threshold: float = 0.3
     fine_threshold: float = 0.3
@@ -56,13 +56,24 @@ class DecodedLabels:
         return not self.narratives
 
 
-def pool_chunks(chunk_vectors: np.ndarray, max_chunks: int) -> np.ndarray:
-    """Mean of the first ``max_chunks`` chunk embeddings, L2-normalised."""
-    if len(chunk_vectors) == 0:
-        return np.zeros(chunk_vectors.shape[1] if chunk_vectors.ndim == 2 else 384, dtype=np.float32)
-    mean = chunk_vectors[:max_chunks].mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm > 0 else mean).astype(np.float32)
+EMBEDDING_DIM = 384
+LANGUAGES = ("bg", "en", "hi", "pt", "ru")
+
+
+def embedding_features(chunk_vectors: np.ndarray, language: str | None, max_chunks: int) -> np.ndarray:
+    """Article vector for the embedding heads.
+
+    The mean of the first ``max_chunks`` chunk embeddings (L2-normalised), plus a
+    one-hot of the language: how often an article pushes no narrative at all
+    differs a lot between the languages' sources, and the heads can learn that.
+    """
+    pooled = np.zeros(EMBEDDING_DIM, dtype=np.float32)
+    if len(chunk_vectors):
+        mean = chunk_vectors[:max_chunks].mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        pooled = (mean / norm if norm > 0 else mean).astype(np.float32)
+    onehot = np.array([1.0 if language == code else 0.0 for code in LANGUAGES], dtype=np.float32)
+    return np.concatenate([pooled, onehot])
 
 
 class NarrativeClassifier:
@@ -141,9 +152,7 @@ class NarrativeClassifier:
         X = self.lexical.transform(sentences)
         out: dict[str, np.ndarray] = {}
         for head_name, labels in (("lex_coarse", self.coarse_labels), ("lex_fine", self.fine_labels)):
-            coef = self.heads[head_name].coef_
-            assert coef is not None
-            scores = np.asarray(X @ coef.T, dtype=np.float32)
+            scores = np.asarray(X @ self.heads[head_name].weights_by_feature, dtype=np.float32)
             out.update({label: scores[:, j] for j, label in enumerate(labels)})
         return out
 

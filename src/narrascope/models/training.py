@@ -22,7 +22,12 @@ from sklearn.model_selection import GroupKFold
 
 from narrascope import __version__
 from narrascope.eval.semeval import LabelledDoc, read_training_folder, samples_f1
-from narrascope.models.narratives import NarrativeClassifier, NarrativeConfig, decode_labels, pool_chunks
+from narrascope.models.narratives import (
+    NarrativeClassifier,
+    NarrativeConfig,
+    decode_labels,
+    embedding_features,
+)
 from narrascope.nlp.embed import Embedder, EmbeddingCache
 from narrascope.nlp.segment import chunk_sentences, split_sentences
 from narrascope.taxonomy import OTHER, Taxonomy, default_taxonomy
@@ -71,16 +76,17 @@ def grouped_folds(docs: Sequence[LabelledDoc], n_splits: int) -> list[tuple[np.n
 
 
 def embed_articles(
-    texts: Sequence[str], config: NarrativeConfig, embedder: Embedder, console: Console | None
+    docs: Sequence[LabelledDoc], config: NarrativeConfig, embedder: Embedder, console: Console | None
 ) -> np.ndarray:
-    """Pooled embedding per article, exactly as the pipeline computes it."""
-    pooled = []
-    with progress(console or Console(stderr=True), len(texts), "embedding") as advance:
-        for text in texts:
-            chunks = chunk_sentences(split_sentences(text), config.chunk_words)[: config.max_chunks]
-            pooled.append(pool_chunks(embedder.embed([c.text for c in chunks]), config.max_chunks))
+    """Embedding-head features per article, exactly as the pipeline computes them."""
+    rows = []
+    with progress(console or Console(stderr=True), len(docs), "embedding") as advance:
+        for doc in docs:
+            chunks = chunk_sentences(split_sentences(doc.text), config.chunk_words)[: config.max_chunks]
+            vectors = embedder.embed([c.text for c in chunks])
+            rows.append(embedding_features(vectors, doc.language.lower(), config.max_chunks))
             advance()
-    return np.stack(pooled)
+    return np.stack(rows)
 
 
 def decode_all(
@@ -227,7 +233,7 @@ def train_narrative_model(
     y_fine = label_matrix(docs, probe.fine_labels, fine=True)
     cache = EmbeddingCache(cache_path) if cache_path else None
     embedder = Embedder(cache=cache)
-    pooled = embed_articles(texts, config, embedder, console)
+    pooled = embed_articles(docs, config, embedder, console)
 
     cv: dict[str, Any] = {}
     if folds > 1:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from narrascope import __version__
-from narrascope.models.narratives import NarrativeClassifier, pool_chunks
+from narrascope.models.narratives import EMBEDDING_DIM, NarrativeClassifier, embedding_features
 from narrascope.nlp.embed import Embedder
 from narrascope.nlp.langid import SUPPORTED, detect_language
 from narrascope.nlp.segment import Span, chunk_sentences, split_sentences
@@ -148,10 +148,13 @@ class Analyzer:
         pooled = None
         if not self.fast:
             cap = self.classifier.config.max_chunks
+            empty = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
             pooled = np.stack(
                 [
-                    pool_chunks(
-                        doc.chunk_vectors if doc.chunk_vectors is not None else np.zeros((0, 384)), cap
+                    embedding_features(
+                        doc.chunk_vectors if doc.chunk_vectors is not None else empty,
+                        doc.language.code if doc.language else None,
+                        cap,
                     )
                     for doc in docs
                 ]

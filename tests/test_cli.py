@@ -1,0 +1,169 @@
+"""End-to-end: the real ``narrascope`` CLI in a subprocess, on texts written for these tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from narrascope.schema import Analysis
+
+ARTICLE_EN = (
+    "Officials Argue Over Winter Energy Plan\n\n"
+    "The ministry said on Monday that gas reserves would last through the winter. "
+    "Opposition deputies called the plan reckless and demanded a vote. "
+    "Analysts expect prices to rise again in the spring."
+)
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "narrascope", *args], input=stdin, capture_output=True, timeout=600
+    )
+
+
+def one_line_error(proc: subprocess.CompletedProcess[bytes]) -> str:
+    lines = [line for line in proc.stderr.decode().splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_json() -> dict:
+    proc = run_cli("analyze", "--demo", "--json", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    return json.loads(proc.stdout)
+
+
+def test_demo_json_validates_and_offsets_quote_the_text(demo_json: dict):
+    from narrascope.cli.app import demo_article
+
+    analysis = Analysis.model_validate(demo_json)
+    content = demo_article().content
+    assert analysis.content_length == len(content)
+    assert analysis.language.code == "en"
+    for narrative in analysis.narratives:
+        for ev in narrative.evidence + [e for s in narrative.subnarratives for e in s.evidence]:
+            assert content[ev.start : ev.end] == ev.text
+
+
+def test_predictions_obey_the_hierarchy(demo_json: dict):
+    analysis = Analysis.model_validate(demo_json)
+    coarse, fine = analysis.semeval_labels()
+    if analysis.other:
+        assert coarse == ["Other"] and fine == ["Other"]
+    for narrative in analysis.narratives:
+        assert narrative.subnarratives, "every narrative has at least one sub-narrative"
+        for sub in narrative.subnarratives:
+            assert sub.label.startswith(narrative.label + ": ")
+        assert 0.0 <= narrative.confidence <= 1.0
+
+
+def test_demo_terminal_report():
+    proc = run_cli("analyze", "--demo", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    text = proc.stdout.decode()
+    assert "narrascope" in text and "language en" in text
+
+
+def test_txt_file_and_stdin_give_the_same_labels(tmp_path: Path):
+    path = tmp_path / "energy.txt"
+    path.write_text(ARTICLE_EN, encoding="utf-8")
+    from_file = run_cli("analyze", str(path), "--json", "--fast")
+    from_stdin = run_cli("analyze", "-", "--json", "--fast", stdin=ARTICLE_EN.encode())
+    assert from_file.returncode == 0 and from_stdin.returncode == 0
+    a = Analysis.model_validate_json(from_file.stdout)
+    b = Analysis.model_validate_json(from_stdin.stdout)
+    assert a.id == "energy.txt" and b.id == "stdin"
+    assert a.semeval_labels() == b.semeval_labels()
+    assert a.title == "Officials Argue Over Winter Energy Plan"
+
+
+def test_jsonl_gives_json_lines_and_reports_the_bad_line(tmp_path: Path):
+    path = tmp_path / "batch.jsonl"
+    good = {
+        "id": "r1",
+        "title": "Plan",
+        "text": ARTICLE_EN,
+        "outlet": "Daily Test",
+        "published": "2024-03-01",
+    }
+    path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({**good, "id": "r2"}) + "\n")
+    proc = run_cli("analyze", str(path), "--json", "--fast")
+    assert proc.returncode == 2
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines() if line.strip()]
+    assert [r["id"] for r in rows] == ["r1", "r2"]
+    assert rows[0]["outlet"] == "Daily Test"
+    assert "batch.jsonl:line 2" in one_line_error(proc)
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("cp1251.txt", "Заголовок\n\nЭто статья о погоде в городе.".encode("cp1251"), "UTF-8"),
+    ],
+)
+def test_bad_single_file_exits_2_with_one_line(tmp_path: Path, name: str, payload: bytes, reason: str):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    proc = run_cli("analyze", str(path), "--fast")
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert name in line and reason in line
+
+
+def test_oversized_file_is_refused(tmp_path: Path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"word " * 1_200_000)
+    proc = run_cli("analyze", str(path), "--fast")
+    assert proc.returncode == 2
+    assert "too large" in one_line_error(proc)
+
+
+def test_semeval_narratives_processes_good_files_and_lists_bad_ones(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (docs / "b.txt").write_text("Título\n\nO governo anunciou um novo plano para o clima.", encoding="utf-8")
+    (docs / "c.txt").write_bytes(b"")
+    out = tmp_path / "pred.txt"
+    proc = run_cli("semeval", "narratives", str(docs), "-o", str(out), "--fast")
+    assert proc.returncode == 1
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["a.txt", "b.txt"]
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    assert "c.txt" in proc.stderr.decode()
+
+
+def test_evaluate_narratives_prints_scores(tmp_path: Path):
+    gold = tmp_path / "gold.txt"
+    pred = tmp_path / "pred.txt"
+    gold.write_text(
+        "a.txt\tURW: Discrediting Ukraine\tURW: Discrediting Ukraine: Other\nb.txt\tOther\tOther\n",
+        encoding="utf-8",
+    )
+    pred.write_text(
+        "a.txt\tURW: Discrediting Ukraine\tURW: Discrediting Ukraine: Other\nb.txt\tOther\tOther\n"
+    )
+    proc = run_cli("evaluate", "narratives", str(gold), str(pred), "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    scores = json.loads(proc.stdout)["scores"]["all"]
+    assert scores == {"articles": 2, "coarse_f1": 1.0, "fine_f1": 1.0}
+
+
+def test_schema_and_taxonomy_commands():
+    schema = json.loads(run_cli("schema").stdout)
+    assert schema["title"] == "Analysis" and "narratives" in schema["properties"]
+    tax = run_cli("taxonomy", "--domain", "CC", "--json")
+    assert tax.returncode == 0
+    assert json.loads(tax.stdout)[0]["code"] == "CC"
+    assert run_cli("taxonomy", "--domain", "NOPE").returncode == 2
+
+
+def test_analyze_needs_file_or_demo():
+    assert run_cli("analyze").returncode == 2
