@@ -87,11 +87,23 @@ class Analysis(BaseModel):
     language_supported: bool = Field(
         default=True, description="False when the language is outside the five the models were trained on."
     )
-    domain: str = Field(description="Taxonomy domain the article is about (e.g. 'URW', 'CC') or 'none'.")
+    domain: str = Field(
+        description=(
+            "Taxonomy domain the article is about (e.g. 'URW', 'CC') or 'none'. An article can be on a "
+            "domain's topic and still push none of its narratives ('Other')."
+        )
+    )
     narratives: list[NarrativeScore] = Field(
         description="Predicted narratives (hierarchy enforced); [] means the label 'Other'."
     )
     other: bool = Field(description="True when no narrative of the taxonomy is pushed ('Other').")
+    weak_signals: list[LabelScore] = Field(
+        default_factory=list,
+        description=(
+            "The likeliest narratives that did not pass the decision threshold (at most 3, confidence "
+            ">= 0.1), with evidence: leads for an analyst, not predictions."
+        ),
+    )
     content_sha256: str
     content_length: int = Field(description="Length of Article.content in code points.")
     url: str | None = None

@@ -46,10 +46,31 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     console.print(Panel(head, title="narrascope", border_style="cyan"))
 
     if analysis.other:
-        console.print(
-            Text("No narrative of the taxonomy detected (label: Other).", style="bold green"),
+        console.print(Text("No narrative passed the decision threshold (label: Other).", style="bold green"))
+    else:
+        _render_narratives(analysis, console)
+    if analysis.weak_signals:
+        _render_weak_signals(analysis, console)
+
+
+def _render_weak_signals(analysis: Analysis, console: Console) -> None:
+    table = Table(
+        title="Weaker signals (below the decision threshold: leads, not findings)",
+        show_lines=True,
+        expand=True,
+        title_style="dim",
+    )
+    table.add_column("Narrative", ratio=3)
+    table.add_column("Confidence", width=16, no_wrap=True)
+    table.add_column("Closest evidence", ratio=5)
+    for signal in analysis.weak_signals:
+        table.add_row(
+            Text(signal.label, style="dim"), confidence_bar(signal.confidence), _quote(signal.evidence[:1])
         )
-        return
+    console.print(table)
+
+
+def _render_narratives(analysis: Analysis, console: Console) -> None:
     table = Table(title="Narratives pushed", show_lines=True, expand=True)
     table.add_column("Narrative / sub-narrative", ratio=3)
     table.add_column("Confidence", width=16, no_wrap=True)

@@ -28,6 +28,11 @@ from narrascope.taxonomy import Taxonomy, default_taxonomy
 
 MODEL_ENV_VAR = "NARRASCOPE_MODEL_DIR"
 MAX_EVIDENCE = 3
+MAX_WEAK_SIGNALS = 3
+MIN_WEAK_SIGNAL = 0.1
+# Summed narrative probability above which an 'Other' article is still said to be
+# about a domain (on topic, but pushing none of its narratives).
+DOMAIN_MASS = 0.3
 
 # Profiles are data: the components each one runs, in order.
 PROFILES: dict[str, tuple[str, ...]] = {
@@ -46,6 +51,7 @@ class Doc:
     language: LanguageGuess | None = None
     chunk_vectors: np.ndarray | None = None
     narratives: list[NarrativeScore] = field(default_factory=list)
+    weak_signals: list[LabelScore] = field(default_factory=list)
     domain: str = "none"
 
 
@@ -168,7 +174,7 @@ class Analyzer:
         decoded = clf.decode(coarse, fine, fast=self.fast)
         c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
         f_index = {label: i for i, label in enumerate(clf.fine_labels)}
-        scores = clf.sentence_scores([s.text for s in doc.sentences]) if decoded.narratives else {}
+        scores = clf.sentence_scores([s.text for s in doc.sentences])
         results: list[NarrativeScore] = []
         for narrative in decoded.narratives:
             subs = []
@@ -193,7 +199,37 @@ class Analyzer:
                 )
             )
         doc.narratives = results
-        doc.domain = self.taxonomy.domain_of(results[0].label) or "none" if results else "none"
+        doc.weak_signals = self._weak_signals(doc, coarse, set(decoded.narratives), scores)
+        doc.domain = self._domain(results, coarse)
+
+    def _domain(self, results: list[NarrativeScore], coarse: np.ndarray) -> str:
+        """The domain of the strongest narrative; for 'Other', the domain whose
+        narratives together are likely enough that the article is about it."""
+        if results:
+            return self.taxonomy.domain_of(results[0].label) or "none"
+        mass: dict[str, float] = {}
+        for label, p in zip(self.classifier.coarse_labels, coarse, strict=True):
+            code = self.taxonomy.domain_of(label)
+            if code:
+                mass[code] = mass.get(code, 0.0) + float(p)
+        best = max(mass, key=mass.__getitem__, default="none")
+        return best if mass.get(best, 0.0) >= DOMAIN_MASS else "none"
+
+    def _weak_signals(
+        self, doc: Doc, coarse: np.ndarray, chosen: set[str], scores: dict[str, np.ndarray]
+    ) -> list[LabelScore]:
+        labels = self.classifier.coarse_labels
+        order = [int(i) for i in np.argsort(-coarse) if labels[int(i)] not in chosen]
+        picked = [i for i in order[:MAX_WEAK_SIGNALS] if coarse[i] >= MIN_WEAK_SIGNAL]
+        return [
+            LabelScore(
+                label=labels[i],
+                name=self.taxonomy.name_of(labels[i]),
+                confidence=_prob(coarse, i),
+                evidence=self._evidence(doc, scores.get(labels[i])),
+            )
+            for i in picked
+        ]
 
     def _evidence(self, doc: Doc, scores: np.ndarray | None) -> list[Evidence]:
         if scores is None or len(scores) == 0:
@@ -220,6 +256,7 @@ class Analyzer:
             language_supported=language.code in SUPPORTED,
             domain=doc.domain,
             narratives=doc.narratives,
+            weak_signals=doc.weak_signals,
             other=not doc.narratives,
             content_sha256=article.content_sha256,
             content_length=len(article.content),
