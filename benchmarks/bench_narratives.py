@@ -64,16 +64,22 @@ def main() -> None:
         first = next(iter(sorted(docs.iterdir())))
         (one / first.name).symlink_to(first.resolve())
         print(f"# {n} articles from {args.data}")
-        print(f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+        print(
+            f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
+        )
         print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-        print("| profile | articles | wall s | start-up s | articles/s (excl. start-up) | articles/s (incl.) | peak RSS MB |")
+        print(
+            "| profile | articles | wall s | start-up s | articles/s (excl. start-up) | articles/s (incl.) | peak RSS MB |"
+        )
         print("|---|---|---|---|---|---|---|")
         for profile in args.profiles.split(","):
             fast = profile == "fast"
             startup, _ = run(one, fast, work / "one.txt")
             wall, peak = run(docs, fast, work / f"{profile}.txt")
             rate = n / max(wall - startup, 1e-9)
-            print(f"| {profile} | {n} | {wall:.1f} | {startup:.1f} | {rate:.2f} | {n / wall:.2f} | {peak:.0f} |")
+            print(
+                f"| {profile} | {n} | {wall:.1f} | {startup:.1f} | {rate:.2f} | {n / wall:.2f} | {peak:.0f} |"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -110,7 +110,11 @@ class Experiment:
             with open(tax_dir / name, encoding="utf-8") as handle:
                 reader = csv.reader(handle, delimiter="\t")
                 next(reader)
-                rows += [(f"{dom}: {r[0].strip()}", f"{dom}: {r[0].strip()}: {r[1].strip()}", r[2]) for r in reader if len(r) >= 3]
+                rows += [
+                    (f"{dom}: {r[0].strip()}", f"{dom}: {r[0].strip()}: {r[1].strip()}", r[2])
+                    for r in reader
+                    if len(r) >= 3
+                ]
         model = self.embedder._load()
         q = np.asarray(model.query([r[2] for r in rows]))  # type: ignore[attr-defined]
 
@@ -158,7 +162,8 @@ class Experiment:
         rep = evaluate_oof(self.clf, self.docs, probs[0], probs[1], self.folds)
         mc, mf = rep.language_mean
         langs = " ".join(
-            f"{L} {rep.coarse_by_language[L]:.2f}/{rep.fine_by_language[L]:.2f}" for L in rep.coarse_by_language
+            f"{L} {rep.coarse_by_language[L]:.2f}/{rep.fine_by_language[L]:.2f}"
+            for L in rep.coarse_by_language
         )
         print(
             f"| {name} | {rep.coarse:.3f} | {rep.fine:.3f} | {mc:.3f} | {mf:.3f} | "
@@ -191,14 +196,20 @@ VARIANTS: dict[str, Callable[[Experiment], tuple]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--variants", default="", help="comma-separated names, or 'all'")
-    parser.add_argument("--blend", action="append", default=[], help="a:b[:c] blends, weights tuned over a grid")
+    parser.add_argument(
+        "--blend", action="append", default=[], help="a:b[:c] blends, weights tuned over a grid"
+    )
     parser.add_argument("--cache", type=Path, default=REPO / "cache" / "embeddings.sqlite")
     parser.add_argument("--work", type=Path, default=REPO / "cache" / "oof")
     args = parser.parse_args()
     exp = Experiment(args.cache, args.work)
-    print("| variant | coarse | fine | coarse (lang mean) | fine (lang mean) | sd coarse | sd fine | thresholds | per language (coarse/fine) |")
+    print(
+        "| variant | coarse | fine | coarse (lang mean) | fine (lang mean) | sd coarse | sd fine | thresholds | per language (coarse/fine) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     names = list(VARIANTS) if args.variants == "all" else [v for v in args.variants.split(",") if v]
     for name in names:
