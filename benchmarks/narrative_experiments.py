@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from narrascope.eval.semeval import read_training_folder
 from narrascope.models.linear import LexicalFeaturizer, OneVsRestLinear
 from narrascope.models.narratives import NarrativeClassifier, NarrativeConfig
-from narrascope.models.training import evaluate_oof, grouped_folds, label_matrix
+from narrascope.models.training import THRESHOLD_GRID, evaluate_oof, grouped_folds, label_matrix
 from narrascope.nlp.embed import Embedder, EmbeddingCache
 from narrascope.nlp.segment import chunk_sentences, split_sentences
 from narrascope.taxonomy import default_taxonomy
@@ -158,8 +158,9 @@ class Experiment:
     def load(self, name: str) -> tuple:
         return np.load(self.work / f"{name}_c.npy"), np.load(self.work / f"{name}_f.npy")
 
-    def report(self, name: str, probs: tuple) -> None:
-        rep = evaluate_oof(self.clf, self.docs, probs[0], probs[1], self.folds)
+    def report(self, name: str, probs: tuple, fixed: float | None = None) -> None:
+        grid = (fixed,) if fixed is not None else THRESHOLD_GRID
+        rep = evaluate_oof(self.clf, self.docs, probs[0], probs[1], self.folds, grid)
         mc, mf = rep.language_mean
         langs = " ".join(
             f"{L} {rep.coarse_by_language[L]:.2f}/{rep.fine_by_language[L]:.2f}"
@@ -203,6 +204,12 @@ def main() -> None:
     parser.add_argument(
         "--blend", action="append", default=[], help="a:b[:c] blends, weights tuned over a grid"
     )
+    parser.add_argument(
+        "--rescore", default="", help="comma-separated saved variants to score again (no refit)"
+    )
+    parser.add_argument(
+        "--fixed-threshold", type=float, default=None, help="score at this threshold, untuned"
+    )
     parser.add_argument("--cache", type=Path, default=REPO / "cache" / "embeddings.sqlite")
     parser.add_argument("--work", type=Path, default=REPO / "cache" / "oof")
     args = parser.parse_args()
@@ -217,6 +224,9 @@ def main() -> None:
         probs = VARIANTS[name](exp)
         exp.save(name, probs)
         exp.report(f"{name} ({time.time() - start:.0f}s)", probs)
+    for name in [v for v in args.rescore.split(",") if v]:
+        label = f"{name} @ {args.fixed_threshold}" if args.fixed_threshold is not None else name
+        exp.report(label, exp.load(name), args.fixed_threshold)
     for blend in args.blend:
         parts = blend.split(":")
         arrays = [exp.load(p) for p in parts]

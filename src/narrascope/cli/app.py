@@ -256,5 +256,128 @@ def train_narratives(
     train_narrative_model(data, out_dir, unlabeled=unlabeled, cache_path=cache, folds=folds, console=err)
 
 
+RoleModelOpt = Annotated[
+    Path | None, typer.Option("--role-model", help="Role model directory (default: the shipped one).")
+]
+
+
+@semeval_app.command("roles")
+def semeval_roles(
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of the .txt articles named in MENTIONS.")],
+    mentions: Annotated[Path, typer.Argument(help="Lines id<TAB>mention<TAB>start<TAB>end (end inclusive).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Prediction file to write.")],
+    role_model: RoleModelOpt = None,
+) -> None:
+    """Subtask-1 predictions: main role and fine roles for every mention line."""
+    from narrascope.eval.roles import format_mention_line, locate_mention, parse_mention_file
+    from narrascope.util import atomic_write_text
+
+    if not mentions.is_file():
+        raise _fail(f"{mentions}: no such file")
+    parsed = parse_mention_file(mentions, with_roles=False)
+    problems = list(parsed.problems)
+    texts: dict[str, str] = {}
+    usable = []
+    for m in parsed.lines:
+        if m.article_id not in texts:
+            try:
+                texts[m.article_id] = read_txt(docs_dir / m.article_id, max_bytes=50_000_000).content
+            except InputError as error:
+                problems.append(f"{mentions}:line {m.lineno}: unknown or unreadable article ({error.reason})")
+                texts[m.article_id] = ""
+        if not texts[m.article_id]:
+            continue
+        span = locate_mention(texts[m.article_id], m.mention, m.start, m.end)
+        if span is None:
+            problems.append(
+                f"{mentions}:line {m.lineno}: {m.mention!r} not found in {m.article_id}; classified from the "
+                "text at the given offsets"
+            )
+            size = len(texts[m.article_id])
+            start = min(max(0, m.start), size)
+            span = (start, min(size, max(start, m.end + 1)))
+        usable.append((m, span))
+    classifier = _role_classifier(role_model)
+    predictions = classifier.classify_spans([(texts[m.article_id], s) for m, s in usable])
+    lines = [
+        format_mention_line(m, p.main_role, p.fine_roles)
+        for (m, _), p in zip(usable, predictions, strict=True)
+    ]
+    atomic_write_text(output, "".join(line + "\n" for line in lines))
+    err.print(f"wrote {len(lines)} role predictions to {output}")
+    for problem in problems:
+        err.print(f"  {problem}", highlight=False, soft_wrap=True)
+    if len(lines) < len(parsed.lines) + len(parsed.problems):
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _role_classifier(model: Path | None):  # type: ignore[no-untyped-def]
+    from narrascope.pipeline.entities import MentionRoleClassifier
+
+    try:
+        return MentionRoleClassifier.load(model)
+    except (FileNotFoundError, ValueError) as error:
+        raise _fail(str(error)) from None
+
+
+@evaluate_app.command("roles")
+def evaluate_roles(
+    gold: Annotated[Path, typer.Argument(help="Gold subtask-1 file.")],
+    pred: Annotated[Path, typer.Argument(help="Predicted subtask-1 file.")],
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Folder of the articles: per-language breakdown.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+) -> None:
+    """Exact-match ratio of fine-role sets (official), micro P/R/F1, main-role accuracy."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from narrascope.eval.roles import parse_mention_file, score_roles
+
+    g, p = parse_mention_file(gold, with_roles=True), parse_mention_file(pred, with_roles=True)
+    for problem in g.problems + p.problems:
+        err.print(f"[yellow]skipped:[/] {problem}", highlight=False, soft_wrap=True)
+    groups: dict[str, list] = {"all": g.lines}
+    if docs is not None:
+        by_lang = _ids_by_language(docs, sorted({m.article_id for m in g.lines}))
+        for lang, ids in by_lang.items():
+            wanted = set(ids)
+            groups[lang] = [m for m in g.lines if m.article_id in wanted]
+    rows = {name: asdict(score_roles(lines, p.lines)) for name, lines in groups.items()}
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(title="Entity framing")
+    for col in ("subset", "mentions", "exact match", "micro P", "micro R", "micro F1", "main acc"):
+        table.add_column(col, justify="left" if col == "subset" else "right")
+    for name, r in rows.items():
+        table.add_row(
+            name,
+            str(r["n"]),
+            *(
+                f"{r[k]:.3f}"
+                for k in ("exact_match", "micro_precision", "micro_recall", "micro_f1", "main_accuracy")
+            ),
+        )
+    out.print(table)
+
+
+@train_app.command("roles")
+def train_roles(
+    data: Annotated[Path, typer.Option(help="SemEval training folder (with BG/EN/HI/PT/RU).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model artifact.")],
+    cache: Annotated[Path | None, typer.Option(help="Embedding cache (content-keyed SQLite).")] = Path(
+        "cache/embeddings.sqlite"
+    ),
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (0 = skip CV).")] = 5,
+) -> None:
+    """Train the entity-role model deterministically and write the artifact + manifest."""
+    from narrascope.models.training_roles import train_role_model
+
+    train_role_model(data, out_dir, cache_path=cache, folds=folds, console=err)
+
+
 def main() -> None:
     app()

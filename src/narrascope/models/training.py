@@ -119,11 +119,12 @@ def evaluate_oof(
     coarse: np.ndarray,
     fine: np.ndarray,
     folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    grid: Sequence[float] = THRESHOLD_GRID,
 ) -> CVReport:
     """Tune the two global thresholds on out-of-fold probabilities and score them."""
     best: tuple[float, float, float] | None = None
-    for tc in THRESHOLD_GRID:
-        for tf in THRESHOLD_GRID:
+    for tc in grid:
+        for tf in grid:
             c, f = score_predictions(docs, decode_all(clf, coarse, fine, tc, tf), clf.taxonomy)
             # Fine F1 is the official ranking metric; coarse breaks near-ties.
             objective = f + 0.25 * c
