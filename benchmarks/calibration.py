@@ -18,7 +18,7 @@ import numpy as np
 
 from narrascope.eval.semeval import read_training_folder
 from narrascope.models.narratives import NarrativeClassifier
-from narrascope.models.training import label_matrix
+from narrascope.models.training import fit_calibration, grouped_folds, label_matrix
 from narrascope.taxonomy import default_taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,11 +52,22 @@ def main() -> None:
             args.work / f"{b}_{level}.npy"
         )
         y = label_matrix(docs, labels, fine=fine)
-        rows, ece = reliability(p.ravel(), y.ravel())
-        print(f"\n{'coarse' if level == 'c' else 'fine'} labels: ECE {ece:.4f}")
-        print("| predicted | label-article pairs | mean predicted | observed frequency |")
-        print("|---|---|---|---|")
-        print("\n".join(rows))
+        name = "coarse" if level == "c" else "fine"
+        for title, probs in (("raw blend", p), ("isotonic, cross-fitted", cross_fitted(p, y, docs))):
+            rows, ece = reliability(probs.ravel(), y.ravel())
+            print(f"\n{name} labels, {title}: ECE {ece:.4f}")
+            print("| predicted | label-article pairs | mean predicted | observed frequency |")
+            print("|---|---|---|---|")
+            print("\n".join(rows))
+
+
+def cross_fitted(p: np.ndarray, y: np.ndarray, docs: list) -> np.ndarray:
+    """Isotonic calibration fitted on four folds' out-of-fold values, applied to the fifth."""
+    out = np.zeros_like(p)
+    for train, test in grouped_folds(docs, 5):
+        x_map, y_map = fit_calibration(p[train], y[train])
+        out[test] = np.interp(p[test], x_map, y_map)
+    return out
 
 
 if __name__ == "__main__":

@@ -118,3 +118,27 @@ def test_classifier_save_load_round_trip(tmp_path: Path, taxonomy):
     assert loaded.manifest["note"] == "test"
     scores = loaded.sentence_scores(["Soldiers held the front line.", "Prices rose."])
     assert scores["URW: Speculating war outcomes"].shape == (2,)
+
+
+def test_calibration_maps_are_monotone_and_saved(tmp_path: Path, taxonomy):
+    from narrascope.models.training import fit_calibration
+
+    rng = np.random.default_rng(1)
+    p = rng.uniform(size=(200, 3)).astype(np.float32)
+    y = (rng.uniform(size=p.shape) < np.clip(p * 1.5, 0, 1)).astype(np.int8)  # under-confident raw scores
+    x_map, y_map = fit_calibration(p, y)
+    assert np.all(np.diff(y_map) >= 0) and y_map.min() >= 0 and y_map.max() <= 1
+    clf = NarrativeClassifier(taxonomy, NarrativeConfig(word_features=100, char_features=100))
+    clf.fit(
+        TEXTS,
+        np.zeros((6, len(clf.coarse_labels)), np.int8),
+        np.zeros((6, len(clf.fine_labels)), np.int8),
+        None,
+    )
+    clf.calibration = {"default_coarse": (x_map, y_map)}
+    clf.save(tmp_path, {})
+    loaded = NarrativeClassifier.load(tmp_path, taxonomy)
+    probe = np.array([0.1, 0.5, 0.9], dtype=np.float32)
+    np.testing.assert_allclose(loaded.calibrated(probe, "coarse", fast=False), np.interp(probe, x_map, y_map))
+    # no map for this level/profile: probabilities pass through unchanged
+    np.testing.assert_array_equal(loaded.calibrated(probe, "fine", fast=True), probe)

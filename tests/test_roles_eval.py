@@ -12,7 +12,9 @@ from narrascope.taxonomy.roles import entity_roles
 
 def test_parse_reports_bad_lines_with_numbers_and_keeps_the_rest(tmp_path: Path):
     path = tmp_path / "mentions.txt"
-    path.write_text("a.txt\tNATO\t10\t13\r\nbad line\na.txt\tKyiv\tx\t4\na.txt\tKyiv\t20\t23\n", encoding="utf-8")
+    path.write_text(
+        "a.txt\tNATO\t10\t13\r\nbad line\na.txt\tKyiv\tx\t4\na.txt\tKyiv\t20\t23\n", encoding="utf-8"
+    )
     parsed = parse_mention_file(path, with_roles=False)
     assert [(m.mention, m.lineno) for m in parsed.lines] == [("NATO", 1), ("Kyiv", 4)]
     assert any("line 2" in p for p in parsed.problems)

@@ -87,6 +87,9 @@ class NarrativeClassifier:
         self.lexical: LexicalFeaturizer | None = None
         self.heads: dict[str, OneVsRestLinear] = {}
         self.manifest: dict[str, Any] = {}
+        # Isotonic maps from blended probability to observed frequency, fitted on
+        # out-of-fold predictions: {"default_coarse": (x, y), "fast_fine": (x, y), ...}.
+        self.calibration: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- training -------------------------------------------------------
     def fit(
@@ -128,6 +131,18 @@ class NarrativeClassifier:
             fine = w * fine + (1 - w) * self.heads["emb_fine"].predict_proba(pooled_embeddings)
         return Probabilities(coarse, fine)
 
+    def calibrated(self, probabilities: np.ndarray, level: str, fast: bool) -> np.ndarray:
+        """Map raw blended probabilities of ``level`` ('coarse'/'fine') to calibrated ones.
+
+        Decisions use the raw probabilities and the CV-tuned thresholds; the
+        calibrated value is what users read as the confidence.
+        """
+        key = f"{'fast' if fast else 'default'}_{level}"
+        if key not in self.calibration:
+            return probabilities
+        x, y = self.calibration[key]
+        return np.interp(probabilities, x, y).astype(np.float32)
+
     def thresholds(self, fast: bool) -> tuple[float, float]:
         cfg = self.config
         if fast:
@@ -164,6 +179,9 @@ class NarrativeClassifier:
         arrays = self.lexical.to_arrays("lexical_")
         for name, head in self.heads.items():
             arrays.update(head.to_arrays(f"{name}_"))
+        for key, (x, y) in self.calibration.items():
+            arrays[f"calibration_{key}_x"] = x.astype(np.float32)
+            arrays[f"calibration_{key}_y"] = y.astype(np.float32)
         np.savez_compressed(directory / "narratives.npz", **arrays)  # type: ignore[arg-type]
         meta = {
             "format": ARTIFACT_FORMAT,
@@ -189,6 +207,10 @@ class NarrativeClassifier:
         self.lexical = LexicalFeaturizer.from_arrays(arrays, "lexical_")
         self.heads = {name: OneVsRestLinear.from_arrays(arrays, f"{name}_") for name in meta["heads"]}
         self.manifest = meta
+        for key in list(arrays):
+            if key.startswith("calibration_") and key.endswith("_x"):
+                name = key[len("calibration_") : -len("_x")]
+                self.calibration[name] = (arrays[key], arrays[f"calibration_{name}_y"])
         return self
 
 

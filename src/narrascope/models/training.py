@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
+from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 
 from narrascope import __version__
@@ -198,6 +199,34 @@ def out_of_fold(
     return heads, clf
 
 
+def training_manifest(
+    model: str, trained_on: dict[str, Any], started: float, cv: dict[str, Any]
+) -> dict[str, Any]:
+    """The provenance every shipped artifact carries: data, date, command, machine, CV scores."""
+    return {
+        "model": model,
+        "narrascope_version": __version__,
+        "trained_on": trained_on,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "command": "narrascope " + " ".join(sys.argv[1:]) if sys.argv and "narrascope" in sys.argv[0] else "",
+        "machine": f"{platform.machine()} {platform.system()}, python {platform.python_version()}",
+        "training_seconds": round(time.time() - started, 1),
+        "cross_validation": cv,
+    }
+
+
+def fit_calibration(probabilities: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Isotonic map from out-of-fold probability to observed label frequency.
+
+    The blend of two logistic heads is under-confident in the middle range (0.35
+    predicted was right 44% of the time); a monotone map fixes the reading without
+    changing any decision.
+    """
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+    iso.fit(probabilities.ravel(), labels.ravel().astype(np.float64))
+    return np.asarray(iso.X_thresholds_, dtype=np.float32), np.asarray(iso.y_thresholds_, dtype=np.float32)
+
+
 def read_unlabelled(root: Path | None) -> list[str]:
     if root is None:
         return []
@@ -264,6 +293,16 @@ def train_narrative_model(
                 best = (rep.fine + 0.25 * rep.coarse, w, rep)
         assert best is not None
         _, weight, default_report = best
+        calibration = {
+            "default_coarse": fit_calibration(
+                weight * oof["lex_coarse"] + (1 - weight) * oof["emb_coarse"], y_coarse
+            ),
+            "default_fine": fit_calibration(
+                weight * oof["lex_fine"] + (1 - weight) * oof["emb_fine"], y_fine
+            ),
+            "fast_coarse": fit_calibration(oof["lex_coarse"], y_coarse),
+            "fast_fine": fit_calibration(oof["lex_fine"], y_fine),
+        }
         config = replace(
             config,
             lexical_weight=weight,
@@ -286,16 +325,14 @@ def train_narrative_model(
 
     final = NarrativeClassifier(taxonomy, config)
     final.fit(texts, y_coarse, y_fine, pooled, lexical_texts=[*texts, *extra])
-    manifest = {
-        "model": "narrascope-narratives",
-        "narrascope_version": __version__,
-        "trained_on": {"data": str(data), "labelled_articles": len(docs), "unlabelled_articles": len(extra)},
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        "command": "narrascope " + " ".join(sys.argv[1:]) if sys.argv and "narrascope" in sys.argv[0] else "",
-        "machine": f"{platform.machine()} {platform.system()}, python {platform.python_version()}",
-        "training_seconds": round(time.time() - started, 1),
-        "cross_validation": cv,
-    }
+    if folds > 1:
+        final.calibration = calibration
+    manifest = training_manifest(
+        "narrascope-narratives",
+        {"data": str(data), "labelled_articles": len(docs), "unlabelled_articles": len(extra)},
+        started,
+        cv,
+    )
     final.save(out_dir, manifest)
     console.print(f"model written to {out_dir} in {time.time() - started:.0f}s")
     if cache is not None:

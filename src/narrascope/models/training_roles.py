@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import platform
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -15,9 +12,9 @@ import numpy as np
 from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
-from narrascope import __version__
 from narrascope.eval.roles import MentionLine, RoleScores, locate_mention, read_role_training, score_roles
 from narrascope.models.roles import RoleClassifier, RoleConfig, mention_context
+from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache
 from narrascope.taxonomy.roles import entity_roles
 
@@ -113,16 +110,12 @@ def train_role_model(
     final = RoleClassifier(entity_roles(), config).fit(
         contexts, [m.main_role for m in mentions], [m.fine_roles for m in mentions], embeddings
     )
-    manifest = {
-        "model": "narrascope-roles",
-        "narrascope_version": __version__,
-        "trained_on": {"data": str(data), "mentions": len(mentions), "articles": len(texts)},
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        "command": "narrascope " + " ".join(sys.argv[1:]) if sys.argv and "narrascope" in sys.argv[0] else "",
-        "machine": f"{platform.machine()} {platform.system()}, python {platform.python_version()}",
-        "training_seconds": round(time.time() - started, 1),
-        "cross_validation": cv,
-    }
+    manifest = training_manifest(
+        "narrascope-roles",
+        {"data": str(data), "mentions": len(mentions), "articles": len(texts)},
+        started,
+        cv,
+    )
     final.save(out_dir, manifest)
     console.print(f"role model written to {out_dir} in {time.time() - started:.0f}s")
     return manifest

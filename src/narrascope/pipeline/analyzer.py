@@ -166,10 +166,22 @@ class Analyzer:
                 ]
             )
         probs = self.classifier.predict_proba(texts, pooled)
+        confidence_coarse = self.classifier.calibrated(probs.coarse, "coarse", self.fast)
+        confidence_fine = self.classifier.calibrated(probs.fine, "fine", self.fast)
         for i, doc in enumerate(docs):
-            self._fill_narratives(doc, probs.coarse[i], probs.fine[i])
+            self._fill_narratives(
+                doc, probs.coarse[i], probs.fine[i], confidence_coarse[i], confidence_fine[i]
+            )
 
-    def _fill_narratives(self, doc: Doc, coarse: np.ndarray, fine: np.ndarray) -> None:
+    def _fill_narratives(
+        self,
+        doc: Doc,
+        coarse: np.ndarray,
+        fine: np.ndarray,
+        confidence_coarse: np.ndarray,
+        confidence_fine: np.ndarray,
+    ) -> None:
+        """Decide on raw probabilities; report calibrated confidences."""
         clf = self.classifier
         decoded = clf.decode(coarse, fine, fast=self.fast)
         c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
@@ -185,7 +197,7 @@ class Analyzer:
                     LabelScore(
                         label=sub,
                         name=self.taxonomy.name_of(sub),
-                        confidence=_prob(fine, f_index.get(sub)),
+                        confidence=_prob(confidence_fine, f_index.get(sub)),
                         evidence=self._evidence(doc, scores.get(evidence_label)),
                     )
                 )
@@ -193,13 +205,13 @@ class Analyzer:
                 NarrativeScore(
                     label=narrative,
                     name=self.taxonomy.name_of(narrative),
-                    confidence=_prob(coarse, c_index.get(narrative)),
+                    confidence=_prob(confidence_coarse, c_index.get(narrative)),
                     evidence=self._evidence(doc, scores.get(narrative)),
                     subnarratives=subs,
                 )
             )
         doc.narratives = results
-        doc.weak_signals = self._weak_signals(doc, coarse, set(decoded.narratives), scores)
+        doc.weak_signals = self._weak_signals(doc, confidence_coarse, set(decoded.narratives), scores)
         doc.domain = self._domain(results, coarse)
 
     def _domain(self, results: list[NarrativeScore], coarse: np.ndarray) -> str:
