@@ -167,3 +167,14 @@ def test_schema_and_taxonomy_commands():
 
 def test_analyze_needs_file_or_demo():
     assert run_cli("analyze").returncode == 2
+
+
+def test_default_profile_runs_the_embedding_model():
+    proc = run_cli("analyze", "--demo", "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    analysis = Analysis.model_validate_json(proc.stdout)
+    assert analysis.model.profile == "default"
+    assert analysis.domain in {"URW", "CC", "none"}
+    for signal in analysis.weak_signals:
+        assert 0.0 <= signal.confidence <= 1.0
+        assert signal.label not in {n.label for n in analysis.narratives}
