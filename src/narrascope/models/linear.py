@@ -51,6 +51,16 @@ class LexicalFeaturizer:
             raise RuntimeError("LexicalFeaturizer is not fitted")
         return sp.hstack([self.word_.transform(texts), self.char_.transform(texts)], format="csr")
 
+    def transform_words(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Only the word-n-gram block (the first ``n_word_features`` columns): cheap."""
+        if self.word_ is None:
+            raise RuntimeError("LexicalFeaturizer is not fitted")
+        return self.word_.transform(texts)
+
+    @property
+    def n_word_features(self) -> int:
+        return len(self.word_.vocabulary_) if self.word_ is not None else 0
+
     @property
     def n_features(self) -> int:
         if self.word_ is None or self.char_ is None:

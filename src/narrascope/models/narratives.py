@@ -155,19 +155,27 @@ class NarrativeClassifier:
             coarse, fine, self.coarse_labels, self.fine_labels, self.taxonomy, *self.thresholds(fast)
         )
 
-    def sentence_scores(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
+    def sentence_scores(self, sentences: Sequence[str], words_only: bool = False) -> dict[str, np.ndarray]:
         """Lexical evidence score of every sentence for every label (higher = stronger).
 
         Returns ``{label: scores of shape (n_sentences,)}``: the linear head's
         weights applied to each sentence alone, so a sentence scores high when it
         carries the words that make the whole article score high for the label.
+        ``words_only`` uses just the word-n-gram weights: character n-gram analysis
+        of every sentence would double the cost of the fast profile.
         """
         if self.lexical is None or not sentences:
             return {}
-        X = self.lexical.transform(sentences)
+        if words_only:
+            X = self.lexical.transform_words(sentences)
+            rows = slice(0, self.lexical.n_word_features)
+        else:
+            X = self.lexical.transform(sentences)
+            rows = slice(0, self.lexical.n_features)
         out: dict[str, np.ndarray] = {}
         for head_name, labels in (("lex_coarse", self.coarse_labels), ("lex_fine", self.fine_labels)):
-            scores = np.asarray(X @ self.heads[head_name].weights_by_feature, dtype=np.float32)
+            weights = self.heads[head_name].weights_by_feature[rows]
+            scores = np.asarray(X @ weights, dtype=np.float32)
             out.update({label: scores[:, j] for j, label in enumerate(labels)})
         return out
 

@@ -186,7 +186,7 @@ class Analyzer:
         decoded = clf.decode(coarse, fine, fast=self.fast)
         c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
         f_index = {label: i for i, label in enumerate(clf.fine_labels)}
-        scores = clf.sentence_scores([s.text for s in doc.sentences])
+        scores = clf.sentence_scores([s.text for s in doc.sentences], words_only=self.fast)
         results: list[NarrativeScore] = []
         for narrative in decoded.narratives:
             subs = []
