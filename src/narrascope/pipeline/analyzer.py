@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from narrascope import __version__
+from narrascope.models.artifacts import artifact_dir
 from narrascope.models.narratives import EMBEDDING_DIM, NarrativeClassifier, embedding_features
 from narrascope.nlp.embed import Embedder
 from narrascope.nlp.langid import SUPPORTED, detect_language
@@ -59,10 +58,7 @@ Component = Callable[[list[Doc]], None]
 
 
 def default_model_dir() -> Path:
-    override = os.environ.get(MODEL_ENV_VAR)
-    if override:
-        return Path(override)
-    return Path(str(resources.files("narrascope.models").joinpath("artifacts", "narratives")))
+    return artifact_dir("narratives", MODEL_ENV_VAR)
 
 
 class Analyzer:

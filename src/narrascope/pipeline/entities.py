@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
+from narrascope.models.artifacts import artifact_dir
 from narrascope.models.roles import RoleClassifier, RolePrediction, mention_context
 from narrascope.nlp.embed import Embedder
 from narrascope.taxonomy.roles import entity_roles
@@ -14,12 +14,7 @@ ROLE_MODEL_ENV_VAR = "NARRASCOPE_ROLE_MODEL_DIR"
 
 
 def default_role_model_dir() -> Path:
-    import os
-
-    override = os.environ.get(ROLE_MODEL_ENV_VAR)
-    if override:
-        return Path(override)
-    return Path(str(resources.files("narrascope.models").joinpath("artifacts", "roles")))
+    return artifact_dir("roles", ROLE_MODEL_ENV_VAR)
 
 
 class MentionRoleClassifier:
