@@ -36,6 +36,10 @@ EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT = 0, 1, 2
 ProfileOpt = Annotated[
     bool, typer.Option("--fast", help="Lexical features only: ~50x faster, less accurate.")
 ]
+DocsOpt = Annotated[
+    Path | None, typer.Option("--docs", help="Folder of the articles: adds a per-language breakdown.")
+]
+ScoresJsonOpt = Annotated[bool, typer.Option("--json", help="Print scores as JSON.")]
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Narrative model directory (default: the shipped one).")
 ]
@@ -187,10 +191,8 @@ def semeval_narratives(
 def evaluate_narratives(
     gold: Annotated[Path, typer.Argument(help="Gold subtask-2 file.")],
     pred: Annotated[Path, typer.Argument(help="Predicted subtask-2 file.")],
-    docs: Annotated[
-        Path | None, typer.Option("--docs", help="Folder of the articles: adds a per-language breakdown.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    docs: DocsOpt = None,
+    as_json: ScoresJsonOpt = False,
 ) -> None:
     """Coarse and fine samples-F1, the official subtask-2 metric."""
     from rich.table import Table
@@ -324,10 +326,8 @@ def _role_classifier(model: Path | None):  # type: ignore[no-untyped-def]
 def evaluate_roles(
     gold: Annotated[Path, typer.Argument(help="Gold subtask-1 file.")],
     pred: Annotated[Path, typer.Argument(help="Predicted subtask-1 file.")],
-    docs: Annotated[
-        Path | None, typer.Option("--docs", help="Folder of the articles: per-language breakdown.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    docs: DocsOpt = None,
+    as_json: ScoresJsonOpt = False,
 ) -> None:
     """Exact-match ratio of fine-role sets (official), micro P/R/F1, main-role accuracy."""
     from dataclasses import asdict
