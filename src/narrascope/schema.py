@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class Article(BaseModel):
@@ -65,6 +65,87 @@ class NarrativeScore(LabelScore):
     subnarratives: list[LabelScore] = Field(default_factory=list)
 
 
+class Mention(BaseModel):
+    """One occurrence of an entity in the article."""
+
+    start: int = Field(ge=0, description="Code-point offset into Article.content.")
+    end: int = Field(ge=0, description="End-exclusive code-point offset.")
+    text: str = Field(description="content[start:end].")
+
+
+MainRole = Literal["Protagonist", "Antagonist", "Innocent"]
+
+
+class EntityFrame(BaseModel):
+    """How the article casts one entity: main role, fine roles and the sentence that shows it."""
+
+    name: str = Field(description="The entity's surface form (its most frequent mention).")
+    mentions: list[Mention] = Field(description="Every mention grouped into this entity, in text order.")
+    main_role: MainRole
+    fine_roles: list[str] = Field(description="Fine-grained roles, all belonging to main_role.")
+    confidence: float = Field(ge=0.0, le=1.0, description="Probability of the main role.")
+    main_probabilities: dict[str, float] = Field(description="Probability of each main role.")
+    evidence: Evidence | None = Field(
+        default=None, description="The sentence (containing a mention) that most shows the portrayal."
+    )
+    origin: Literal["detected", "given"] = Field(
+        default="detected", description="'given' when the mentions came from the user (--mentions)."
+    )
+
+
+class TechniqueSpan(BaseModel):
+    """A span of text that uses a persuasion technique."""
+
+    start: int = Field(ge=0, description="Code-point offset into Article.content.")
+    end: int = Field(ge=0, description="End-exclusive code-point offset.")
+    text: str = Field(description="content[start:end].")
+    technique: str = Field(description="Technique name as in the PTC corpus, e.g. 'Loaded_Language'.")
+    name: str = Field(description="Human name of the technique, e.g. 'Loaded language'.")
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Techniques(BaseModel):
+    """Persuasion-technique spans of an article and how far to trust them in its language."""
+
+    spans: list[TechniqueSpan] = Field(default_factory=list)
+    trust: Literal["trained", "transfer", "unsupported"] = Field(
+        description=(
+            "'trained': the model was trained on span labels in this language; 'transfer': "
+            "applied across languages, expect lower precision and recall (see BENCHMARKS.md)."
+        )
+    )
+    note: str = Field(default="", description="One-line caveat for this language, shown to users.")
+
+
+AttributionKind = Literal["named_source", "named_outlet", "vague_source", "hedge", "unattributed"]
+
+
+class Attribution(BaseModel):
+    """A claim sentence and how it is sourced."""
+
+    start: int = Field(ge=0, description="Offset of the claim sentence in Article.content.")
+    end: int = Field(ge=0)
+    text: str = Field(description="The claim sentence, verbatim.")
+    kind: AttributionKind = Field(
+        description=(
+            "named_source: a named person or body with role; named_outlet: a named media outlet; "
+            "vague_source: anonymous or unspecified source ('officials said'); hedge: 'reportedly', "
+            "'allegedly'; unattributed: an assertion with no source."
+        )
+    )
+    source: Mention | None = Field(default=None, description="The span naming the source or the hedge cue.")
+
+
+class Sourcing(BaseModel):
+    """How an article sources its claims."""
+
+    claims: list[Attribution] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict, description="Number of claims of each kind.")
+    named_share: float = Field(
+        ge=0.0, le=1.0, description="Share of claims with a named, verifiable source (named_source/outlet)."
+    )
+
+
 class LanguageGuess(BaseModel):
     code: str = Field(description="ISO 639-1 code, or 'und' when undetermined.")
     confidence: float = Field(ge=0.0, le=1.0)
@@ -111,9 +192,13 @@ class Analysis(BaseModel):
     published: datetime | None = None
     source: str | None = None
     model: ModelInfo
-    entities: list[dict[str, Any]] | None = Field(default=None, description="Reserved: entity framing.")
-    techniques: list[dict[str, Any]] | None = Field(default=None, description="Reserved: persuasion spans.")
-    sourcing: dict[str, Any] | None = Field(default=None, description="Reserved: sourcing signals.")
+    entities: list[EntityFrame] | None = Field(
+        default=None, description="Entity framing; None when the stage did not run."
+    )
+    techniques: Techniques | None = Field(
+        default=None, description="Persuasion-technique spans; None when the stage did not run."
+    )
+    sourcing: Sourcing | None = Field(default=None, description="Sourcing signals; None when not run.")
     explanation: dict[str, Any] | None = Field(default=None, description="Reserved: narrative explanation.")
 
     def semeval_labels(self) -> tuple[list[str], list[str]]:
