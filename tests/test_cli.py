@@ -178,3 +178,43 @@ def test_default_profile_runs_the_embedding_model():
     for signal in analysis.weak_signals:
         assert 0.0 <= signal.confidence <= 1.0
         assert signal.label not in {n.label for n in analysis.narratives}
+
+
+def test_analyze_reports_entities_with_consistent_offsets_and_roles(tmp_path: Path):
+    from narrascope.taxonomy.roles import entity_roles
+
+    proc = run_cli("analyze", "--demo", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    from narrascope.cli.app import demo_article
+
+    content = demo_article().content
+    roles = entity_roles()
+    assert result["entities"], "the demo article names several entities"
+    for entity in result["entities"]:
+        assert all(content[m["start"] : m["end"]] == m["text"] for m in entity["mentions"])
+        assert all(roles.main_of(f) == entity["main_role"] for f in entity["fine_roles"])
+        ev = entity["evidence"]
+        assert content[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_analyze_classifies_given_mentions(tmp_path: Path):
+    article = tmp_path / "harbour.txt"
+    text = "Harbour deal\n\nThe Guild of Pilots blocked the harbour. The mayor thanked the Guild of Pilots."
+    article.write_text(text, encoding="utf-8")
+    first = text.index("Guild of Pilots")
+    second = text.rindex("Guild of Pilots")
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text(
+        f"other-name.txt\tGuild of Pilots\t{first}\t{first + 14}\n"
+        f"other-name.txt\tGuild of Pilots\t{second}\t{second + 14}\n"
+        "other-name.txt\tbroken line\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("analyze", str(article), "--fast", "--json", "--mentions", str(mentions))
+    assert proc.returncode == 0, proc.stderr
+    entities = json.loads(proc.stdout)["entities"]
+    assert [(e["name"], len(e["mentions"]), e["origin"]) for e in entities] == [
+        ("Guild of Pilots", 2, "given")
+    ]
+    assert "line 3" in proc.stderr.decode()

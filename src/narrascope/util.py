@@ -33,6 +33,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; give the result the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -61,3 +63,9 @@ def progress(console: Console, total: int, label: str) -> Iterator[Callable[[], 
             bar.update(task, rate=f"{speed:.2f} art/s" if speed else "")
 
         yield advance
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

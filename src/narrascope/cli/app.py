@@ -78,6 +78,15 @@ def analyze(
     ] = False,
     fast: ProfileOpt = False,
     model: ModelOpt = None,
+    mentions: Annotated[
+        Path | None,
+        typer.Option(
+            "--mentions",
+            help="Entity mentions to classify instead of detected ones: lines "
+            "id<TAB>mention<TAB>start<TAB>end (end inclusive); id = the article's id "
+            "(file name), or any id when the file names one article only.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse one article file (or the demo) and print a report."""
     if demo == (file is not None):
@@ -96,10 +105,11 @@ def analyze(
         err.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
     if not articles:
         raise typer.Exit(EXIT_BAD_INPUT)
+    given = _given_mentions(mentions, articles) if mentions else None
     analyzer = _analyzer(fast, model)
     from narrascope.cli.report import render_analysis
 
-    for analysis in analyzer.analyze_many(articles):
+    for analysis in analyzer.analyze_many(articles, mentions=given):
         if as_json:
             if len(items) == 1:
                 out.print_json(analysis.model_dump_json())
@@ -110,6 +120,38 @@ def analyze(
     if errors:
         # analyze reads one input: any unreadable record makes it a bad-input run.
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _given_mentions(path: Path, articles: list[Article]) -> dict[str, list[tuple[int, int]]]:
+    """Mention spans per article id from a mentions file; bad lines are reported and skipped."""
+    from narrascope.eval.roles import locate_mention, parse_mention_file
+
+    if not path.is_file():
+        raise _fail(f"{path}: no such file")
+    parsed = parse_mention_file(path, with_roles=False)
+    for problem in parsed.problems:
+        err.print(f"[yellow]skipped:[/] {problem}", highlight=False, soft_wrap=True)
+    by_id = {a.id: a for a in articles}
+    ids = {m.article_id for m in parsed.lines}
+    # A file about a single article may name it differently (e.g. the original file name).
+    alias = articles[0].id if len(articles) == 1 and len(ids) == 1 and not ids & by_id.keys() else None
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for m in parsed.lines:
+        article = by_id.get(alias or m.article_id)
+        if article is None:
+            err.print(f"[yellow]skipped:[/] {path}:line {m.lineno}: unknown article {m.article_id!r}")
+            continue
+        span = locate_mention(article.content, m.mention, m.start, m.end)
+        if span is None:
+            err.print(
+                f"[yellow]note:[/] {path}:line {m.lineno}: {m.mention!r} not found; using the given offsets",
+                highlight=False,
+            )
+            size = len(article.content)
+            start = min(max(0, m.start), size)
+            span = (start, min(size, max(start + 1, m.end + 1)))
+        spans.setdefault(article.id, []).append(span)
+    return spans
 
 
 @app.command()
@@ -299,8 +341,7 @@ def semeval_roles(
             start = min(max(0, m.start), size)
             span = (start, min(size, max(start, m.end + 1)))
         usable.append((m, span))
-    classifier = _role_classifier(role_model)
-    predictions = classifier.classify_spans([(texts[m.article_id], s) for m, s in usable])
+    predictions = _role_framer(role_model).classify_mentions(_mention_inputs(usable, texts))
     lines = [
         format_mention_line(m, p.main_role, p.fine_roles)
         for (m, _), p in zip(usable, predictions, strict=True)
@@ -313,13 +354,30 @@ def semeval_roles(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _role_classifier(model: Path | None):  # type: ignore[no-untyped-def]
-    from narrascope.pipeline.entities import MentionRoleClassifier
+def _role_framer(model: Path | None):  # type: ignore[no-untyped-def]
+    from narrascope.pipeline.entities import EntityFramer
 
     try:
-        return MentionRoleClassifier.load(model)
+        return EntityFramer.load(model)
     except (FileNotFoundError, ValueError) as error:
         raise _fail(str(error)) from None
+
+
+def _mention_inputs(usable: list, texts: dict[str, str]) -> list:
+    """One classifier input per mention; each article's sentences and language computed once."""
+    from narrascope.nlp.langid import detect_language
+    from narrascope.nlp.segment import split_sentences
+    from narrascope.pipeline.entities import MentionInput
+
+    per_article: dict[str, tuple[list, str]] = {}
+    inputs = []
+    for m, (start, end) in usable:
+        text = texts[m.article_id]
+        if m.article_id not in per_article:
+            per_article[m.article_id] = (split_sentences(text), detect_language(text)[0])
+        sentences, language = per_article[m.article_id]
+        inputs.append(MentionInput(text, sentences, language, start, end))
+    return inputs
 
 
 @evaluate_app.command("roles")

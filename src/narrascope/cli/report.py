@@ -51,6 +51,8 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
         _render_narratives(analysis, console)
     if analysis.weak_signals:
         _render_weak_signals(analysis, console)
+    if analysis.entities:
+        _render_entities(analysis, console)
 
 
 def _render_weak_signals(analysis: Analysis, console: Console) -> None:
@@ -87,3 +89,32 @@ def _render_narratives(analysis: Analysis, console: Console) -> None:
                 Text(f"  ↳ {sub.name}"), confidence_bar(sub.confidence), _quote(show) if show else Text("")
             )
     console.print(Group(table))
+
+
+ROLE_STYLES = {"Protagonist": "bold green", "Antagonist": "bold red", "Innocent": "bold blue"}
+
+
+def _render_entities(analysis: Analysis, console: Console) -> None:
+    assert analysis.entities is not None
+    table = Table(
+        title="Entity framing: who is cast as hero, villain or victim", show_lines=True, expand=True
+    )
+    table.add_column("Entity (mentions)", ratio=2)
+    table.add_column("Role", ratio=2)
+    table.add_column("Confidence", width=16, no_wrap=True)
+    table.add_column("Sentence that shows it", ratio=5)
+    order = {"Antagonist": 0, "Protagonist": 1, "Innocent": 2}
+    for entity in sorted(analysis.entities, key=lambda e: (order.get(e.main_role, 3), -e.confidence)):
+        name = Text(entity.name, style="bold")
+        name.append(f"  ×{len(entity.mentions)}", style="dim")
+        if entity.origin == "given":
+            name.append("  (given)", style="dim")
+        role = Text(entity.main_role, style=ROLE_STYLES.get(entity.main_role, "bold"))
+        role.append("\n" + ", ".join(entity.fine_roles))
+        table.add_row(
+            name,
+            role,
+            confidence_bar(entity.confidence),
+            _quote([entity.evidence]) if entity.evidence else Text(""),
+        )
+    console.print(table)

