@@ -50,11 +50,11 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _analyzer(fast: bool, model: Path | None):  # type: ignore[no-untyped-def]
+def _analyzer(fast: bool, model: Path | None, full: str = "default"):  # type: ignore[no-untyped-def]
     from narrascope.pipeline import Analyzer
 
     try:
-        return Analyzer(profile="fast" if fast else "default", model_dir=model)
+        return Analyzer(profile="fast" if fast else full, model_dir=model)
     except (FileNotFoundError, ValueError) as error:
         raise _fail(str(error)) from None
 
@@ -201,7 +201,7 @@ def semeval_narratives(
         paths = list(iter_txt_dir(docs_dir))
     except InputError as error:
         raise _fail(str(error)) from None
-    analyzer = _analyzer(fast, model)
+    analyzer = _analyzer(fast, model, full="narratives")
     failures: list[InputError] = []
 
     def readable() -> list[Article]:

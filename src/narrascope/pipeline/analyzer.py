@@ -40,6 +40,8 @@ DOMAIN_MASS = 0.3
 PROFILES: dict[str, tuple[str, ...]] = {
     "default": ("segment", "language", "embed", "narratives", "entities"),
     "fast": ("segment", "language", "narratives"),
+    # What the narrative shared task needs, nothing more.
+    "narratives": ("segment", "language", "embed", "narratives"),
 }
 
 

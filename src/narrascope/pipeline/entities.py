@@ -28,7 +28,7 @@ ROLE_MODEL_ENV_VAR = "NARRASCOPE_ROLE_MODEL_DIR"
 # Detected candidates outnumber annotated entities ~8 to 1; report the most salient
 # ones and classify a bounded number of mentions each so long articles stay fast.
 MAX_ENTITIES = 12
-MAX_MENTIONS_CLASSIFIED = 4
+MAX_MENTIONS_CLASSIFIED = 2
 _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
@@ -122,10 +122,9 @@ class EntityFramer:
         for i, text in enumerate(texts):
             spans = given[i] if given and given[i] is not None else None
             if spans is None:
-                keyed = self._select(self._group(text, self._detected(text, languages[i])), sentences[i])
+                groups_per_doc.append(self.detect_entities(text, languages[i], sentences[i]))
             else:
-                keyed = self._group(text, list(spans))
-            groups_per_doc.append([group for _, group in keyed])
+                groups_per_doc.append([group for _, group in self._group(text, list(spans))])
         inputs = [
             MentionInput(texts[d], sentences[d], languages[d], s, e)
             for d, groups in enumerate(groups_per_doc)
@@ -152,6 +151,13 @@ class EntityFramer:
                 pos += n
             out.append(frames)
         return out
+
+    def detect_entities(
+        self, text: str, language: str | None, sentences: Sequence[Span]
+    ) -> list[list[tuple[int, int]]]:
+        """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order."""
+        keyed = self._select(self._group(text, self._detected(text, language)), sentences)
+        return [group for _, group in keyed]
 
     def _detected(self, text: str, language: str | None) -> list[tuple[int, int]]:
         return [(c.start, c.end) for c in self.detector.detect(text, language) if _plausible(c.text)]
