@@ -107,6 +107,9 @@ class Lexicon:
     outlet_markers: re.Pattern[str] | None
     stopwords: frozenset[str] = field(default_factory=frozenset)
     indefinite: frozenset[str] = field(default_factory=frozenset)
+    noun_markers: frozenset[str] = field(default_factory=frozenset)
+    ambiguous_verbs: frozenset[str] = field(default_factory=frozenset)
+    leading_stopwords: frozenset[str] = field(default_factory=frozenset)
     head_final: bool = False
 
 
@@ -177,6 +180,9 @@ def load_lexicon(language: str) -> Lexicon:
         outlet_markers=cue_pattern(data.get("outlet_markers", [])),
         stopwords=frozenset(data.get("stopwords_capitalised", [])),
         indefinite=frozenset(w.lower() for w in data.get("indefinite_articles", [])),
+        noun_markers=frozenset(w.lower() for w in data.get("noun_markers", [])),
+        ambiguous_verbs=frozenset(w.lower() for w in data.get("ambiguous_verbs", [])),
+        leading_stopwords=frozenset(data.get("leading_stopwords", [])),
         head_final=lang == "hi",
     )
 
@@ -292,6 +298,15 @@ def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
             return nxt  # "Western officials", "a senior Biden administration official"
         if first.kind == "vague_source" and nxt.kind in ("named_source", "named_outlet") and not between:
             return nxt  # role + name: "политолога Михаила Орлова", "Источник RT"
+    if first.kind == "named_source" and not _is_person(s, first) and not first_is_institution(s, first):
+        for later in cands[1:]:
+            words = _TOKEN.findall(s[first.end : later.start])
+            if (
+                later.kind == "named_source"
+                and _is_person(s, later)
+                and not any(w in _LINKING for w in words)
+            ):
+                return later  # "Ukrainian spokesman Andriy Yusov": the person, not the adjective
     return first
 
 
@@ -369,7 +384,21 @@ def _anchors(s: str, lex: Lexicon) -> tuple[list[re.Match[str]], list[re.Match[s
 
     frames = free(_finds(lex.frames, s))
     initial = [m for m in free(_finds(lex.initial_frames, s)) if not s[: m.start()].strip(_QUOTE_OPEN + " ")]
-    return free(_finds(lex.verbs, s)), frames + initial, free(_finds(lex.postfix_frames, s))
+    verbs = [m for m in free(_finds(lex.verbs, s)) if not _noun_use(s, m, lex)]
+    return verbs, frames + initial, free(_finds(lex.postfix_frames, s))
+
+
+def _noun_use(s: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """Verb forms used as nouns or inside names are no anchor.
+
+    "the reports", "such claims": an ambiguous form after a determiner; "the United
+    States": a capitalised form inside the sentence (verbs are matched ignoring case).
+    """
+    word = m.group()
+    before = _TOKEN.findall(s[: m.start()])
+    if before and word[:1].isupper() and not word.isupper():
+        return True
+    return word.lower() in lex.ambiguous_verbs and bool(before) and before[-1].lower() in lex.noun_markers
 
 
 def _label_sentence(text: str, sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Decision:
@@ -408,9 +437,10 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
     addressee = _after_span(s, m.end(), max_tokens=3)
     found = [(c, False) for c in _outlet_cands(s, *addressee, lex)]
     choices = [c for c in (_choose(s, _phrase_cands(s, *span, lex)) for span in spans) if c is not None]
+    found += [(c, False) for c in choices[1:] if c.kind == "named_outlet"]  # "Sources, including Aydınlık,"
     if choices:
         best = choices[0]
-        if len(choices) > 1 and _prefer_appositive(best, choices[1]):
+        if len(choices) > 1 and _prefer_appositive(s, best, choices[1]):
             best = choices[1]  # "Its director, Rui Costa, confirmed"
         return [*found, (_indefinite(s, spans[0], best, lex), False)]
     # Inverted order: "said Andrew Collins", "сообщает ТАСС", "— подчеркнул пресс-секретарь Песков".
@@ -421,16 +451,23 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
         choice = _choose(s, _phrase_cands(s, *nxt, lex)) if nxt else None
     if choice is not None:
         return [*found, (choice, False)]
-    if all(_is_blank(s, sp) for sp in spans):
+    if all(_is_blank(s, sp) for sp in spans) and _after_quote_or_clause(s, m.start()):
         return [*found, (_Cand(m.start(), m.end(), "pronoun"), True)]
     return found
 
 
-def _prefer_appositive(subject: _Cand, appositive: _Cand) -> bool:
+def _after_quote_or_clause(s: str, pos: int) -> bool:
+    """Pro-drop ("“…”, disse.") needs a quotation or a clause before the verb."""
+    return any(ch in s[:pos] for ch in ',"“”«»—–')
+
+
+def _prefer_appositive(s: str, subject: _Cand, appositive: _Cand) -> bool:
+    """Use the appositive's name when the subject has none ("Its director, Rui Costa,")."""
     if appositive.kind != "named_source" or subject.kind == "named_outlet":
         return False
-    longer = appositive.end - appositive.start > subject.end - subject.start
-    return subject.kind != "named_source" or longer
+    if subject.kind != "named_source":
+        return True
+    return _is_person(s, appositive) and not _is_person(s, subject)
 
 
 def _next_segment(s: str, pos: int) -> tuple[int, int] | None:
@@ -478,7 +515,10 @@ def _hindi_subject(
         toks = toks[-5:]
         cands = _phrase_cands(s, toks[0].start(), toks[-1].end(), lex) if toks else []
         return [(c, False) for c in cands[-1:] if c.kind in ("vague_source", "named_outlet", "pronoun")]
-    return addressee + _hindi_phrase(s, toks[-5:], lex)
+    toks = toks[-5:]
+    while toks and toks[0].group() in lex.leading_stopwords:  # "हालांकि मास्को ने" → "मास्को"
+        toks = toks[1:]
+    return addressee + _hindi_phrase(s, toks, lex)
 
 
 def _hindi_phrase(s: str, toks: list[re.Match[str]], lex: Lexicon) -> list[tuple[_Cand, bool]]:
@@ -596,7 +636,8 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
     claims: list[schema.Attribution] = []
     for i, sent in enumerate(sents):
         decision = _label_sentence(text, sent, i, lex, ctx)
-        _remember(sent, i, decision, lex, ctx)
+        if i != title:  # a headline's names are not antecedents of "he said"
+            _remember(sent, i, decision, lex, ctx)
         ctx.previous, ctx.previous_open = decision, _opens_quote(sent.text)
         if is_claim(sent, is_title=i == title):
             claims.append(_attribution(text, sent, decision))
