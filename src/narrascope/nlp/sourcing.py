@@ -40,6 +40,9 @@ a quotation) and sentences with fewer than ``MIN_CLAIM_WORDS`` words.
 
 Unknown or unsupported language: the English lexicon is used, together with the
 language-independent cues (known outlet names, capitalised names, quotation marks).
+Those cues only count next to an anchor the English lexicon knows, so on text in
+another language most claims come out ``unattributed``: read the result as a lower
+bound on attribution there.
 """
 
 from __future__ import annotations
