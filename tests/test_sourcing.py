@@ -215,3 +215,29 @@ def test_every_language_lexicon_loads() -> None:
         assert lexicon.language == language
         assert lexicon.verbs is not None
         assert lexicon.hedges is not None
+
+
+def test_multi_sentence_quotation_takes_its_speaker() -> None:
+    text = (
+        "\u201cThe pier survived the storm. The ferry will run again on Monday. "
+        "Nobody was hurt,\u201d harbour master Lena Vogt said on Friday."
+    )
+    result = detect_sourcing(text, "en")
+    assert [c.kind for c in result.claims] == ["named_source"] * 3
+    assert {c.source.text for c in result.claims if c.source} == {"Lena Vogt"}
+    assert_offsets(text, result)
+
+
+def test_short_quoted_name_does_not_cut_the_subject() -> None:
+    claim = only_claim("Вестник \u201e24 часа\u201c публикува документи за нарушения в търга.", "bg")
+    assert claim.kind == "named_outlet"
+    assert claim.source is not None and claim.source.text == "24 часа"
+
+
+def test_sentence_initial_common_word_is_not_a_name() -> None:
+    # "только" occurs in lowercase in the article, so the capitalised "Только" is no name.
+    text = "Только власти считают, что цены вырастут в следующем году. Это только начало кризиса."
+    assert detect_sourcing(text, "ru").claims[0].kind != "named_source"
+    # Without a lowercase occurrence the same word would be read as a name (a known limit).
+    alone = "Только власти считают, что цены вырастут в следующем году."
+    assert only_claim(alone, "ru").kind == "named_source"

@@ -50,6 +50,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -89,6 +90,13 @@ _NAME_PARTICLES = frozenset(
 )
 _CLAUSE_WORDS = frozenset(["that", "что", "че", "que", "कि"])
 _HI_BOUNDARY = re.compile(f"[,\"“”'‘’—–।]|(?<![{WORD_CHARS}])कि(?![{WORD_CHARS}])")
+# A short quoted name ("Future Earth", «Коммерсанта», „24 часа“) is part of a phrase, not a boundary.
+_SHORT_QUOTE = re.compile(r"[«“\"„]([^«»“”\"„,.!?]{1,40})[»”\"“]")
+_QUOTATION = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
+_QUOTE_SPREAD_SENTENCES = 6
+# Lowercase words of the article being analysed: a sentence-initial capitalised word that
+# also occurs in lowercase ("Or", "Почему") is an ordinary word, not a name (truecasing).
+_LOWERCASE_WORDS: ContextVar[frozenset[str]] = ContextVar("lowercase_words", default=frozenset())
 _HI_AGENT = re.compile(f"(?<![{WORD_CHARS}])ने(?![{WORD_CHARS}])")
 
 
@@ -113,6 +121,7 @@ class Lexicon:
     noun_markers: frozenset[str] = field(default_factory=frozenset)
     ambiguous_verbs: frozenset[str] = field(default_factory=frozenset)
     leading_stopwords: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
     head_final: bool = False
 
 
@@ -186,6 +195,7 @@ def load_lexicon(language: str) -> Lexicon:
         noun_markers=frozenset(w.lower() for w in data.get("noun_markers", [])),
         ambiguous_verbs=frozenset(w.lower() for w in data.get("ambiguous_verbs", [])),
         leading_stopwords=frozenset(data.get("leading_stopwords", [])),
+        roles=frozenset(data.get("roles", [])),
         head_final=lang == "hi",
     )
 
@@ -234,9 +244,12 @@ def _capitalised_runs(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]
     runs: list[_Cand] = []
     cur_start = cur_end = prev_end = -1
     particle = False
+    lowercase = _LOWERCASE_WORDS.get()
     for m in _TOKEN.finditer(s, start, end):
         tok = m.group()
         capital = tok[0].isupper() and tok not in lex.stopwords
+        if capital and tok.lower() in lowercase and not s[: m.start()].strip(_QUOTE_OPEN + "—–- "):
+            capital = False
         adjacent = cur_start >= 0 and s[prev_end : m.start()].strip() == ""
         if capital and adjacent:
             cur_end, particle = m.end(), False
@@ -333,8 +346,10 @@ def _last_tokens_start(s: str, start: int, end: int, n: int) -> int:
 def _subject_spans(s: str, verb_start: int) -> list[tuple[int, int]]:
     """Subject (and appositive) spans before a verb, nearest clause only."""
     bound = 0
+    inside_names = {i for q in _short_quotes(s) for i in (q.start(), q.end() - 1)}
     for m in _BEFORE_BOUNDARY.finditer(s, 0, verb_start):
-        bound = m.end()
+        if m.start() not in inside_names:
+            bound = m.end()
     before = s[bound:verb_start]
     cuts = [bound + i for i, ch in enumerate(before) if ch == ","]
     edges = [bound, *[c + 1 for c in cuts]]
@@ -344,6 +359,11 @@ def _subject_spans(s: str, verb_start: int) -> list[tuple[int, int]]:
         return [(_last_tokens_start(s, *subject, _PHRASE_TOKENS), subject[1]), appositive]
     last = segs[-1]
     return [(_last_tokens_start(s, *last, _PHRASE_TOKENS), last[1])]
+
+
+def _short_quotes(s: str) -> list[re.Match[str]]:
+    """Quoted names of at most three words (not quotations: no inner punctuation)."""
+    return [m for m in _SHORT_QUOTE.finditer(s) if len(_TOKEN.findall(m.group(1))) <= 3]
 
 
 def _after_span(s: str, pos: int, max_tokens: int = _PHRASE_TOKENS) -> tuple[int, int]:
@@ -373,7 +393,7 @@ def _is_blank(s: str, span: tuple[int, int]) -> bool:
 class _Context:
     """What earlier sentences leave for later ones (antecedents, quote continuation)."""
 
-    names: list[tuple[int, int, int]] = field(default_factory=list)  # (sentence index, abs start, end)
+    names: list[tuple[int, int, int, bool]] = field(default_factory=list)  # (sentence, start, end, is source)
     previous: _Decision | None = None
     previous_open: bool = False
 
@@ -537,11 +557,11 @@ def _hindi_phrase(s: str, toks: list[re.Match[str]], lex: Lexicon) -> list[tuple
         return [(_Cand(start, end, "named_source"), False)]
     if toks[0].group() in lex.indefinite:  # "एक वरिष्ठ अधिकारी", "एक यूक्रेनी कमांडर"
         return [(_Cand(start, end, "vague_source"), False)]
-    if cands and cands[-1].end == end:
+    if cands and cands[-1].end == end:  # head-final: the last word is the head ("कुछ वैज्ञानिकों")
         return [(cands[-1], False)]
-    if cands and cands[-1].kind == "vague_source":
-        return [(cands[-1], False)]
-    return [(_Cand(start, end, "named_source"), False)]
+    if all(t.group() in lex.roles for t in toks):  # a bare role ("मंत्री ने कहा") names no one
+        return []
+    return [(_Cand(start, end, "named_source"), False)]  # "प्रवक्ता रमेश कुमार": role + name
 
 
 def _resolve(sent: Span, index: int, found: list[tuple[_Cand, bool]], ctx: _Context) -> _Decision | None:
@@ -563,10 +583,12 @@ def _resolve(sent: Span, index: int, found: list[tuple[_Cand, bool]], ctx: _Cont
 
 
 def _antecedent(index: int, ctx: _Context) -> tuple[int, int] | None:
-    for i, start, end in reversed(ctx.names):
-        if 0 < index - i <= _ANTECEDENT_SENTENCES:
+    """The latest named source of the previous sentences, else the latest full name there."""
+    recent = [n for n in ctx.names if 0 < index - n[0] <= _ANTECEDENT_SENTENCES]
+    for _, start, end, is_source in reversed(recent):
+        if is_source:
             return start, end
-    return None
+    return (recent[-1][1], recent[-1][2]) if recent else None
 
 
 def _first_of(sent: Span, cands: list[_Cand], kind: schema.AttributionKind) -> _Decision | None:
@@ -598,11 +620,11 @@ def _remember(sent: Span, index: int, decision: _Decision, lex: Lexicon, ctx: _C
         and end is not None
         and sent.start <= start < sent.end
     ):
-        ctx.names.append((index, start, end))
+        ctx.names.append((index, start, end, True))
         return
     name = _sentence_name(sent.text, lex)
     if name is not None:
-        ctx.names.append((index, sent.start + name[0], sent.start + name[1]))
+        ctx.names.append((index, sent.start + name[0], sent.start + name[1], False))
 
 
 def _sentence_name(s: str, lex: Lexicon) -> tuple[int, int] | None:
@@ -614,8 +636,10 @@ def _sentence_name(s: str, lex: Lexicon) -> tuple[int, int] | None:
         if picked and picked[0][0].kind == "named_source":
             return picked[0][0].start, picked[0][0].end
         return None
+    quoted = [(m.start(), m.end()) for m in _QUOTATION.finditer(s)]
     for run in _capitalised_runs(s, 0, len(s), lex):
-        if len(_TOKEN.findall(s[run.start : run.end])) >= 2:
+        inside = any(a <= run.start < b for a, b in quoted)  # a name someone mentions is no speaker
+        if not inside and len(_TOKEN.findall(s[run.start : run.end])) >= 2:
             return run.start, run.end
     return None
 
@@ -635,16 +659,47 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
     lex = load_lexicon(language or "en")
     sents = split_sentences(text) if sentences is None else sentences
     title = _title_index(text, sents)
-    ctx = _Context()
-    claims: list[schema.Attribution] = []
-    for i, sent in enumerate(sents):
-        decision = _label_sentence(text, sent, i, lex, ctx)
-        if i != title:  # a headline's names are not antecedents of "he said"
-            _remember(sent, i, decision, lex, ctx)
-        ctx.previous, ctx.previous_open = decision, _opens_quote(sent.text)
-        if is_claim(sent, is_title=i == title):
-            claims.append(_attribution(text, sent, decision))
+    token = _LOWERCASE_WORDS.set(frozenset(t for t in _TOKEN.findall(text) if t.islower()))
+    try:
+        ctx = _Context()
+        decisions: list[_Decision] = []
+        for i, sent in enumerate(sents):
+            decision = _label_sentence(text, sent, i, lex, ctx)
+            if i != title:  # a headline's names are not antecedents of "he said"
+                _remember(sent, i, decision, lex, ctx)
+            ctx.previous, ctx.previous_open = decision, _opens_quote(sent.text)
+            decisions.append(decision)
+    finally:
+        _LOWERCASE_WORDS.reset(token)
+    _spread_quotations(text, sents, decisions)
+    claims = [
+        _attribution(text, sent, d)
+        for i, (sent, d) in enumerate(zip(sents, decisions, strict=True))
+        if is_claim(sent, is_title=i == title)
+    ]
     return summarise(claims)
+
+
+def _spread_quotations(text: str, sents: Sequence[Span], decisions: list[_Decision]) -> None:
+    """Sentences inside a multi-sentence quotation take the attribution of the quotation.
+
+    The speaker is named in the sentence where the quotation opens ("X said: “…") or
+    closes ("…,” X said.); unattributed sentences in between inherit it.
+    """
+    for q in _QUOTATION.finditer(text):
+        inside = [i for i, sent in enumerate(sents) if sent.start < q.end() and q.start() < sent.end]
+        if len(inside) < 2 or len(inside) > _QUOTE_SPREAD_SENTENCES:
+            continue
+        ends = [inside[-1], inside[0]]
+        sourced = [decisions[i] for i in ends if decisions[i].kind in _SOURCED]
+        if not sourced:
+            continue
+        for i in inside:
+            if decisions[i].kind == "unattributed":
+                decisions[i] = sourced[0]
+
+
+_SOURCED = ("named_source", "named_outlet", "vague_source")
 
 
 def _opens_quote(s: str) -> bool:
