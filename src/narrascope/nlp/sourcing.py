@@ -30,8 +30,11 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
 3. Sentence-level fallbacks when no phrase decided: any known outlet or vague noun
    in a sentence that has an anchor; a vague phrase ("reports suggest"); a hedge
    ("reportedly", "якобы"). Else unattributed.
-4. A sentence made only of a quotation right after an attributed sentence that
-   ended with a colon or a quotation inherits that attribution.
+4. Quotations: a sentence starting with a quotation right after an attributed sentence
+   that ended with a colon or a quotation inherits that attribution, and unattributed
+   sentences inside a multi-sentence quotation take the attribution of the sentence
+   where the quotation opens or closes. A sentence-initial capitalised word that also
+   occurs in lowercase in the article is not a name (truecasing).
 
 Claims: every sentence of ``split_sentences`` except the title (the first line when
 the text has several lines and it ends without terminal punctuation), questions
