@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narrascope import schema
 from narrascope.nlp.segment import split_sentences
@@ -241,3 +243,46 @@ def test_sentence_initial_common_word_is_not_a_name() -> None:
     # Without a lowercase occurrence the same word would be read as a name (a known limit).
     alone = "Только власти считают, что цены вырастут в следующем году."
     assert only_claim(alone, "ru").kind == "named_source"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Lena Vogt said",
+                "officials said",
+                "according to Reuters,",
+                "reportedly",
+                "the ferry",
+                "\u201c",
+                "\u201d",
+                "\u00ab",
+                "\u00bb",
+                '"',
+                ",",
+                ".",
+                "?",
+                ":",
+                "\n",
+                "\r\n",
+                "  ",
+                "मंत्री ने कहा",
+                "कथित तौर पर",
+                "заявил",
+                "Он",
+                "he",
+                "disse",
+                "ने",
+                "x",
+            ]
+        ),
+        max_size=40,
+    ).map(" ".join),
+    st.sampled_from([*LANGUAGES, None]),
+)
+def test_offsets_always_slice_the_text(text: str, language: str | None) -> None:
+    result = detect_sourcing(text, language)
+    assert_offsets(text, result)
+    assert 0.0 <= result.named_share <= 1.0
+    assert sum(result.counts.values()) == len(result.claims)

@@ -311,13 +311,13 @@ def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
     if len(cands) > 1:
         nxt = cands[1]
         between = _TOKEN.findall(s[first.end : nxt.start])
-        modifier = first.kind == "named_source" and not first_is_institution(s, first)
+        modifier = first.kind == "named_source" and not _is_institution(s, first)
         close = len(between) <= 2 and not any(t.lower() in _LINKING for t in between)
         if modifier and nxt.kind == "vague_source" and close:
             return nxt  # "Western officials", "a senior Biden administration official"
         if first.kind == "vague_source" and nxt.kind in ("named_source", "named_outlet") and not between:
             return nxt  # role + name: "политолога Михаила Орлова", "Источник RT"
-    if first.kind == "named_source" and not _is_person(s, first) and not first_is_institution(s, first):
+    if first.kind == "named_source" and not _is_person(s, first) and not _is_institution(s, first):
         for later in cands[1:]:
             words = _TOKEN.findall(s[first.end : later.start])
             if (
@@ -334,7 +334,7 @@ def _is_person(s: str, cand: _Cand) -> bool:
     return len(_TOKEN.findall(s[cand.start : cand.end])) >= 2
 
 
-def first_is_institution(s: str, cand: _Cand) -> bool:
+def _is_institution(s: str, cand: _Cand) -> bool:
     return cand.kind == "named_source" and s[cand.start : cand.end].islower()
 
 
@@ -427,7 +427,7 @@ def _noun_use(s: str, m: re.Match[str], lex: Lexicon) -> bool:
     return word.lower() in lex.ambiguous_verbs and bool(before) and before[-1].lower() in lex.noun_markers
 
 
-def _label_sentence(text: str, sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Decision:
+def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Decision:
     s = sent.text
     verbs, frames, postfix = _anchors(s, lex)
     found: list[tuple[_Cand, bool]] = []  # (candidate, from an implicit subject)
@@ -514,7 +514,7 @@ def _indefinite(s: str, subject: tuple[int, int], cand: _Cand, lex: Lexicon) -> 
         and first is not None
         and first.group().lower() in lex.indefinite
         and not _is_person(s, cand)
-        and not first_is_institution(s, cand)
+        and not _is_institution(s, cand)
     ):
         return _Cand(first.start(), subject[1], "vague_source")
     return cand
@@ -667,7 +667,7 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
         ctx = _Context()
         decisions: list[_Decision] = []
         for i, sent in enumerate(sents):
-            decision = _label_sentence(text, sent, i, lex, ctx)
+            decision = _label_sentence(sent, i, lex, ctx)
             if i != title:  # a headline's names are not antecedents of "he said"
                 _remember(sent, i, decision, lex, ctx)
             ctx.previous, ctx.previous_open = decision, _opens_quote(sent.text)
