@@ -50,6 +50,7 @@ bound on attribution there.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -293,7 +294,8 @@ def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
     pron = [_Cand(m.start(), m.end(), "pronoun") for m in _finds(lex.pronouns, s, start, end)]
     names = [] if lex.head_final else _capitalised_runs(s, start, end, lex)
     taken: list[_Cand] = []
-    for cand in [*outlets, *vague, *pron, *inst, *names]:
+    # A capitalised run outranks an institution word inside it: "МИД России Мария Захарова" stays whole.
+    for cand in [*outlets, *vague, *pron, *names, *inst]:
         if not any(c.start < cand.end and cand.start < c.end for c in taken):
             taken.append(cand)
     return sorted(taken, key=lambda c: c.start)
@@ -317,7 +319,8 @@ def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
             return nxt  # "Western officials", "a senior Biden administration official"
         if first.kind == "vague_source" and nxt.kind in ("named_source", "named_outlet") and not between:
             return nxt  # role + name: "политолога Михаила Орлова", "Источник RT"
-    if first.kind == "named_source" and not _is_person(s, first) and not _is_institution(s, first):
+    if first.kind == "named_source" and not _is_person(s, first):
+        # "Ukrainian spokesman Andriy Yusov", "МИД России Мария Захарова": the person is the source.
         for later in cands[1:]:
             words = _TOKEN.findall(s[first.end : later.start])
             if (
@@ -325,7 +328,7 @@ def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
                 and _is_person(s, later)
                 and not any(w in _LINKING for w in words)
             ):
-                return later  # "Ukrainian spokesman Andriy Yusov": the person, not the adjective
+                return later
     return first
 
 
@@ -434,7 +437,14 @@ def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Dec
     for m in verbs:
         found.extend(_verb_sources(s, m, lex))
     for m in frames:
-        choice = _choose(s, _phrase_cands(s, *_after_span(s, m.end()), lex))
+        span = _after_span(s, m.end())
+        choice = _choose(s, _phrase_cands(s, *span, lex))
+        if choice is None or (choice.kind == "named_source" and not _is_person(s, choice)):
+            # "Segundo o porta-voz da polícia, João Silva, ...": the appositive names the person.
+            nxt = _next_segment(s, span[1])
+            later = _choose(s, _phrase_cands(s, *nxt, lex)) if nxt else None
+            if later is not None and later.kind == "named_source" and _is_person(s, later):
+                choice = later
         if choice:
             found.append((choice, False))
     for m in postfix:
@@ -689,12 +699,15 @@ def _spread_quotations(text: str, sents: Sequence[Span], decisions: list[_Decisi
     The speaker is named in the sentence where the quotation opens ("X said: “…") or
     closes ("…,” X said.); unattributed sentences in between inherit it.
     """
+    ends = [sent.end for sent in sents]
     for q in _QUOTATION.finditer(text):
-        inside = [i for i, sent in enumerate(sents) if sent.start < q.end() and q.start() < sent.end]
+        first = bisect.bisect_right(ends, q.start())
+        inside = list(range(first, bisect.bisect_left(ends, q.end()) + 1))
+        inside = [i for i in inside if i < len(sents) and sents[i].start < q.end()]
         if len(inside) < 2 or len(inside) > _QUOTE_SPREAD_SENTENCES:
             continue
-        ends = [inside[-1], inside[0]]
-        sourced = [decisions[i] for i in ends if decisions[i].kind in _SOURCED]
+        edges = [inside[-1], inside[0]]
+        sourced = [decisions[i] for i in edges if decisions[i].kind in _SOURCED]
         if not sourced:
             continue
         for i in inside:
