@@ -1,9 +1,9 @@
 """Sourcing signals: precision/recall on our own labelled sentences, and speed.
 
-    python benchmarks/sourcing_eval.py                  # both splits + speed, Markdown tables
+    python benchmarks/sourcing_eval.py                  # dev, test, test2 + speed, Markdown tables
     python benchmarks/sourcing_eval.py --split dev --errors   # development: list the misses
 
-Accuracy: every item of ``tests/fixtures/sourcing/<split>.jsonl`` is analysed alone
+Accuracy: every item of ``tests/fixtures/sourcing/<split>.jsonl`` (dev, test, test2) is analysed alone
 (its optional ``context`` sentence first); the claim that covers the item's sentence
 is compared with the gold kind. A sentence not taken as a claim counts as predicted
 ``none`` (a miss for recall, nothing for precision). Source-span match: among items
@@ -149,11 +149,12 @@ def speed() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser.add_argument("--split", choices=["dev", "test", "test2", "both", "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="print every miss to stderr")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args()
-    splits = ["dev", "test"] if args.split == "both" else [args.split]
+    named = {"both": ["dev", "test"], "all": ["dev", "test", "test2"]}
+    splits = named.get(args.split, [args.split])
     for split in splits:
         path = FIXTURES / f"{split}.jsonl"
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
