@@ -1,0 +1,738 @@
+"""Sourcing signals: which claim sentences are attributed, to whom, and how strongly.
+
+Owns the rule/lexicon attribution detector behind ``detect_sourcing``. The rules are
+language-independent; the words are data (``sourcing_data/<lang>.json``: reporting
+verbs, attribution frames, vague-source cues, hedges, institutions, pronouns, outlet
+names), so a language is added by writing a file. Rules, not a learned model: there is
+no labelled attribution data in our languages, and rules are fast (a few ms per
+article), explainable and easy to correct. Must not touch the pipeline or format output.
+
+How one claim sentence is labelled (priority named_source > named_outlet >
+vague_source > hedge > unattributed; the first kind found in that order wins):
+
+1. *Anchors*: reporting verbs ("said", "заявил", "disse", "कहा") and frames
+   ("according to", "по словам", "segundo"; Hindi postpositions "के अनुसार", "ने कहा").
+   Anchors inside a vague phrase or a hedge ("it is believed", "is said to") are
+   dropped: those phrases are signals of their own.
+2. *Source phrase* of each anchor: for a verb, its subject (the words before it back
+   to a quote, dash or the clause start; "X, role, said" skips the appositive) or,
+   when the subject is empty, the first words after it ("said Andrew Collins");
+   for a frame, the words after it up to a comma; for a Hindi postposition, the
+   words before it. In the phrase, the first candidate wins: a known outlet (or a
+   name after "newspaper", "агентство"...) → named_outlet; a vague noun
+   ("officials", "источники") → vague_source (also when a capitalised modifier comes
+   right before it: "Western officials", "a senior Biden administration official");
+   a capitalised name or an institution ("ministry", "Кремль") → named_source; a
+   pronoun ("he", "он", "उन्होंने") or an empty subject (pro-drop "disse") → the
+   closest name in the previous sentences, else vague_source. In Hindi (no capitals)
+   the words before "ने"/"के अनुसार" are the source: vague if they end in a vague
+   noun, an outlet if they contain one, named otherwise.
+3. Sentence-level fallbacks when no phrase decided: any known outlet or vague noun
+   in a sentence that has an anchor; a vague phrase ("reports suggest"); a hedge
+   ("reportedly", "якобы"). Else unattributed.
+4. Quotations: a sentence starting with a quotation right after an attributed sentence
+   that ended with a colon or a quotation inherits that attribution, and unattributed
+   sentences inside a multi-sentence quotation take the attribution of the sentence
+   where the quotation opens or closes. A sentence-initial capitalised word that also
+   occurs in lowercase in the article is not a name (truecasing).
+
+Claims: every sentence of ``split_sentences`` except the title (the first line when
+the text has several lines and it ends without terminal punctuation), questions
+(last character before closing quotes is "?"), lines ending with ":" (they announce
+a quotation) and sentences with fewer than ``MIN_CLAIM_WORDS`` words.
+
+Unknown or unsupported language: the English lexicon is used, together with the
+language-independent cues (known outlet names, capitalised names, quotation marks).
+Those cues only count next to an anchor the English lexicon knows, so on text in
+another language most claims come out ``unattributed``: read the result as a lower
+bound on attribution there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from narrascope import schema
+from narrascope.nlp.segment import Span, split_sentences
+
+KINDS: tuple[schema.AttributionKind, ...] = (
+    "named_source",
+    "named_outlet",
+    "vague_source",
+    "hedge",
+    "unattributed",
+)
+LANGUAGES = ("bg", "en", "hi", "pt", "ru")
+MIN_CLAIM_WORDS = 5
+_PHRASE_TOKENS = 8
+_ANTECEDENT_SENTENCES = 3
+
+# Python's \w misses Devanagari vowel signs and the virama (categories Mn/Mc), so
+# word characters are listed explicitly: Latin with diacritics, Greek, Cyrillic,
+# Devanagari (whole block), zero-width joiners, apostrophes and hyphens.
+WORD_CHARS = "0-9A-Za-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0900-\u097f\u200c\u200d'’\\-"
+_TOKEN = re.compile(f"[{WORD_CHARS}]+")
+_BEFORE_BOUNDARY = re.compile(r"[\"“”«»„—–()\[\]]")
+_AFTER_BOUNDARY = re.compile(r"[,;:.!?\"“”«»„—–()\[\]।]")
+_QUOTE_OPEN = "\"“«„'‘"
+_CLOSERS = "\"'»”’)] "
+# Words that link a vague head to a following modifier ("sources close to ...").
+_LINKING = frozenset(
+    "to with in at from of for within near close familiar who that which by on в во из с со от у при на по "  # noqa: SIM905
+    "близкие близки де de do da dos das em no na próximas próximos से के में की का".split()
+)
+# Lowercase particles inside names ("Ministry of Defence", "Marcelo Rebelo de Sousa").
+_NAME_PARTICLES = frozenset(
+    ["of", "de", "da", "do", "dos", "das", "van", "von", "der", "bin", "al", "la", "le", "del", "di", "du"]
+)
+_CLAUSE_WORDS = frozenset(["that", "что", "че", "que", "कि"])
+_HI_BOUNDARY = re.compile(f"[,\"“”'‘’—–।]|(?<![{WORD_CHARS}])कि(?![{WORD_CHARS}])")
+# A short quoted name ("Future Earth", «Коммерсанта», „24 часа“) is part of a phrase, not a boundary.
+_SHORT_QUOTE = re.compile(r"[«“\"„]([^«»“”\"„,.!?]{1,40})[»”\"“]")
+_QUOTATION = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
+_QUOTE_SPREAD_SENTENCES = 6
+# Lowercase words of the article being analysed: a sentence-initial capitalised word that
+# also occurs in lowercase ("Or", "Почему") is an ordinary word, not a name (truecasing).
+_LOWERCASE_WORDS: ContextVar[frozenset[str]] = ContextVar("lowercase_words", default=frozenset())
+_HI_AGENT = re.compile(f"(?<![{WORD_CHARS}])ने(?![{WORD_CHARS}])")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Compiled cue patterns of one language (``None`` when the list is empty)."""
+
+    language: str
+    verbs: re.Pattern[str] | None
+    frames: re.Pattern[str] | None
+    initial_frames: re.Pattern[str] | None
+    postfix_frames: re.Pattern[str] | None
+    vague_nouns: re.Pattern[str] | None
+    vague_phrases: re.Pattern[str] | None
+    hedges: re.Pattern[str] | None
+    institutions: re.Pattern[str] | None
+    pronouns: re.Pattern[str] | None
+    outlets: re.Pattern[str] | None
+    outlet_markers: re.Pattern[str] | None
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+    indefinite: frozenset[str] = field(default_factory=frozenset)
+    noun_markers: frozenset[str] = field(default_factory=frozenset)
+    ambiguous_verbs: frozenset[str] = field(default_factory=frozenset)
+    leading_stopwords: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+    head_final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    """A source candidate inside one sentence (local offsets)."""
+
+    start: int
+    end: int
+    kind: str  # named_source, named_outlet, vague_source or pronoun
+
+
+@dataclass(slots=True)
+class _Decision:
+    kind: schema.AttributionKind
+    start: int | None = None  # absolute offsets of the source span
+    end: int | None = None
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+def cue_pattern(entries: Iterable[str], ignore_case: bool = True) -> re.Pattern[str] | None:
+    """Compile cue strings into one regex with explicit word boundaries.
+
+    A trailing ``*`` makes an entry a stem; spaces match any whitespace. Longest
+    entries come first so "по некоторым данным" wins over "по данным".
+    """
+    alts = [_entry_regex(e) for e in sorted(set(entries), key=len, reverse=True) if e.strip()]
+    if not alts:
+        return None
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(f"(?<![{WORD_CHARS}])(?:{'|'.join(alts)})(?![{WORD_CHARS}])", flags)
+
+
+def _entry_regex(entry: str) -> str:
+    stem = entry.endswith("*")
+    body = entry[:-1] if stem else entry
+    parts = [r"\s+" if p.isspace() else re.escape(p) for p in re.split(r"(\s+)", body) if p]
+    return "".join(parts) + (f"[{WORD_CHARS}]*" if stem else "")
+
+
+def _read_json(name: str) -> dict[str, list[str]]:
+    path = resources.files("narrascope.nlp").joinpath("sourcing_data").joinpath(name)
+    data: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(language: str) -> Lexicon:
+    """The compiled lexicon of ``language``; English for any other code."""
+    lang = language if language in LANGUAGES else "en"
+    data = _read_json(f"{lang}.json")
+    common = _read_json("common.json")
+    frames = data.get("frames", [])
+    return Lexicon(
+        language=lang,
+        verbs=cue_pattern(data.get("verbs", [])),
+        frames=cue_pattern(f for f in frames if not f.startswith("^")),
+        initial_frames=cue_pattern(f[1:] for f in frames if f.startswith("^")),
+        postfix_frames=cue_pattern(data.get("postfix_frames", [])),
+        vague_nouns=cue_pattern(data.get("vague_nouns", [])),
+        vague_phrases=cue_pattern(data.get("vague_phrases", [])),
+        hedges=cue_pattern(data.get("hedges", [])),
+        institutions=cue_pattern(data.get("institutions", [])),
+        pronouns=cue_pattern(data.get("pronouns", [])),
+        outlets=cue_pattern(common.get("outlets", []) + data.get("outlets", []), ignore_case=False),
+        outlet_markers=cue_pattern(data.get("outlet_markers", [])),
+        stopwords=frozenset(data.get("stopwords_capitalised", [])),
+        indefinite=frozenset(w.lower() for w in data.get("indefinite_articles", [])),
+        noun_markers=frozenset(w.lower() for w in data.get("noun_markers", [])),
+        ambiguous_verbs=frozenset(w.lower() for w in data.get("ambiguous_verbs", [])),
+        leading_stopwords=frozenset(data.get("leading_stopwords", [])),
+        roles=frozenset(data.get("roles", [])),
+        head_final=lang == "hi",
+    )
+
+
+def _finds(
+    pattern: re.Pattern[str] | None, text: str, start: int = 0, end: int | None = None
+) -> list[re.Match[str]]:
+    if pattern is None:
+        return []
+    return list(pattern.finditer(text, start, len(text) if end is None else end))
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def is_claim(sentence: Span, is_title: bool = False) -> bool:
+    """Whether a sentence is a claim (see the module docstring for the rule)."""
+    if is_title:
+        return False
+    body = sentence.text.rstrip(_CLOSERS)
+    if not body or body.endswith("?") or body.endswith(":"):
+        return False
+    return len(_TOKEN.findall(sentence.text)) >= MIN_CLAIM_WORDS
+
+
+def _title_index(text: str, sentences: Sequence[Span]) -> int | None:
+    """Index of the title sentence: the first line of a multi-line text without a full stop."""
+    if not sentences or "\n" not in text.strip():
+        return None
+    first = sentences[0]
+    line_end = text.find("\n", first.start)
+    if line_end != -1 and first.end <= line_end and not first.text.rstrip(_CLOSERS).endswith((".", "!", "।")):
+        return 0
+    return None
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _capitalised_runs(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
+    """Runs of capitalised tokens (names, acronyms) in ``s[start:end]``.
+
+    Tokens must be separated by whitespace only; one lowercase particle may join two
+    capitalised tokens ("Ministry of Defence", "Marcelo Rebelo de Sousa").
+    """
+    runs: list[_Cand] = []
+    cur_start = cur_end = prev_end = -1
+    particle = False
+    lowercase = _LOWERCASE_WORDS.get()
+    for m in _TOKEN.finditer(s, start, end):
+        tok = m.group()
+        capital = tok[0].isupper() and tok not in lex.stopwords
+        if capital and tok.lower() in lowercase and not s[: m.start()].strip(_QUOTE_OPEN + "—–- "):
+            capital = False
+        adjacent = cur_start >= 0 and s[prev_end : m.start()].strip() == ""
+        if capital and adjacent:
+            cur_end, particle = m.end(), False
+        elif adjacent and not particle and tok.lower() in _NAME_PARTICLES:
+            particle = True
+        else:
+            if cur_start >= 0:
+                runs.append(_Cand(cur_start, cur_end, "named_source"))
+            cur_start, cur_end = (m.start(), m.end()) if capital else (-1, -1)
+            particle = False
+        prev_end = m.end()
+    if cur_start >= 0:
+        runs.append(_Cand(cur_start, cur_end, "named_source"))
+    return runs
+
+
+def _outlet_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
+    cands = [_Cand(m.start(), m.end(), "named_outlet") for m in _finds(lex.outlets, s, start, end)]
+    for marker in _finds(lex.outlet_markers, s, start, end):
+        cands.extend(_name_after_marker(s, marker.end(), end, lex))
+    return cands
+
+
+def _name_after_marker(s: str, pos: int, end: int, lex: Lexicon) -> list[_Cand]:
+    """The outlet name right after a marker: "newspaper Aydınlık", "газета «Ведомости»"."""
+    m = re.compile(r"\s*[«\"“„]([^»\"”“]{1,40})[»\"”“]").match(s, pos, end)
+    if m:
+        return [_Cand(m.start(1), m.end(1), "named_outlet")]
+    runs = [r for r in _capitalised_runs(s, pos, min(end, pos + 60), lex) if s[pos : r.start].strip() == ""]
+    return [_Cand(r.start, r.end, "named_outlet") for r in runs[:1]]
+
+
+def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
+    """All source candidates in a phrase, in text order, overlaps resolved by kind."""
+    outlets = _outlet_cands(s, start, end, lex)
+    vague = [_Cand(m.start(), m.end(), "vague_source") for m in _finds(lex.vague_nouns, s, start, end)]
+    inst = [_Cand(m.start(), m.end(), "named_source") for m in _finds(lex.institutions, s, start, end)]
+    pron = [_Cand(m.start(), m.end(), "pronoun") for m in _finds(lex.pronouns, s, start, end)]
+    names = [] if lex.head_final else _capitalised_runs(s, start, end, lex)
+    taken: list[_Cand] = []
+    # A capitalised run outranks an institution word inside it: "МИД России Мария Захарова" stays whole.
+    for cand in [*outlets, *vague, *pron, *names, *inst]:
+        if not any(c.start < cand.end and cand.start < c.end for c in taken):
+            taken.append(cand)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
+    """First candidate of a (head-initial) phrase; a vague head right after a modifier wins."""
+    if not cands:
+        return None
+    outlets = [c for c in cands if c.kind == "named_outlet"]
+    first = cands[0]
+    if first.kind == "named_source" and outlets and not _is_person(s, first):
+        # "The Russian newspaper Kommersant": the capitalised adjective is not the source.
+        return outlets[0]
+    if len(cands) > 1:
+        nxt = cands[1]
+        between = _TOKEN.findall(s[first.end : nxt.start])
+        modifier = first.kind == "named_source" and not _is_institution(s, first)
+        close = len(between) <= 2 and not any(t.lower() in _LINKING for t in between)
+        if modifier and nxt.kind == "vague_source" and close:
+            return nxt  # "Western officials", "a senior Biden administration official"
+        if first.kind == "vague_source" and nxt.kind in ("named_source", "named_outlet") and not between:
+            return nxt  # role + name: "политолога Михаила Орлова", "Источник RT"
+    if first.kind == "named_source" and not _is_person(s, first):
+        # "Ukrainian spokesman Andriy Yusov", "МИД России Мария Захарова": the person is the source.
+        for later in cands[1:]:
+            words = _TOKEN.findall(s[first.end : later.start])
+            if (
+                later.kind == "named_source"
+                and _is_person(s, later)
+                and not any(w in _LINKING for w in words)
+            ):
+                return later
+    return first
+
+
+def _is_person(s: str, cand: _Cand) -> bool:
+    """A capitalised run of two or more tokens (a person's full name, not an adjective)."""
+    return len(_TOKEN.findall(s[cand.start : cand.end])) >= 2
+
+
+def _is_institution(s: str, cand: _Cand) -> bool:
+    return cand.kind == "named_source" and s[cand.start : cand.end].islower()
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+def _last_tokens_start(s: str, start: int, end: int, n: int) -> int:
+    toks = list(_TOKEN.finditer(s, start, end))
+    return toks[-n].start() if len(toks) > n else start
+
+
+def _subject_spans(s: str, verb_start: int) -> list[tuple[int, int]]:
+    """Subject (and appositive) spans before a verb, nearest clause only."""
+    bound = 0
+    inside_names = {i for q in _short_quotes(s) for i in (q.start(), q.end() - 1)}
+    for m in _BEFORE_BOUNDARY.finditer(s, 0, verb_start):
+        if m.start() not in inside_names:
+            bound = m.end()
+    before = s[bound:verb_start]
+    cuts = [bound + i for i, ch in enumerate(before) if ch == ","]
+    edges = [bound, *[c + 1 for c in cuts]]
+    segs = [(a, b) for a, b in zip(edges, [*cuts, verb_start], strict=True)]
+    if len(segs) >= 3 and s[segs[-1][0] : segs[-1][1]].strip() == "":
+        subject, appositive = segs[-3], segs[-2]
+        return [(_last_tokens_start(s, *subject, _PHRASE_TOKENS), subject[1]), appositive]
+    last = segs[-1]
+    return [(_last_tokens_start(s, *last, _PHRASE_TOKENS), last[1])]
+
+
+def _short_quotes(s: str) -> list[re.Match[str]]:
+    """Quoted names of at most three words (not quotations: no inner punctuation)."""
+    return [m for m in _SHORT_QUOTE.finditer(s) if len(_TOKEN.findall(m.group(1))) <= 3]
+
+
+def _after_span(s: str, pos: int, max_tokens: int = _PHRASE_TOKENS) -> tuple[int, int]:
+    """Words after ``pos`` up to a clause boundary, a complementiser or ``max_tokens``."""
+    m = _AFTER_BOUNDARY.search(s, pos)
+    stop = m.start() if m else len(s)
+    if m and s[m.start()] in '«"“„' and m.start() - pos < 3:  # «Известий»: a quoted name, not a boundary
+        close = _AFTER_BOUNDARY.search(s, m.start() + 1)
+        close2 = _AFTER_BOUNDARY.search(s, close.end()) if close else None
+        stop = close2.start() if close2 else len(s)
+    end = pos
+    for i, tok in enumerate(_TOKEN.finditer(s, pos, stop)):
+        if i >= max_tokens or tok.group().lower() in _CLAUSE_WORDS:
+            break
+        end = tok.end()
+    return pos, end
+
+
+def _is_blank(s: str, span: tuple[int, int]) -> bool:
+    return not _TOKEN.search(s, span[0], span[1])
+
+
+# --------------------------------------------------------------------------- sentence
+
+
+@dataclass(slots=True)
+class _Context:
+    """What earlier sentences leave for later ones (antecedents, quote continuation)."""
+
+    names: list[tuple[int, int, int, bool]] = field(default_factory=list)  # (sentence, start, end, is source)
+    previous: _Decision | None = None
+    previous_open: bool = False
+
+
+def _anchors(s: str, lex: Lexicon) -> tuple[list[re.Match[str]], list[re.Match[str]], list[re.Match[str]]]:
+    """Verb, prefix-frame and postfix-frame anchors not inside a vague phrase or hedge."""
+    blocked = [(m.start(), m.end()) for m in _finds(lex.vague_phrases, s) + _finds(lex.hedges, s)]
+
+    def free(ms: list[re.Match[str]]) -> list[re.Match[str]]:
+        return [m for m in ms if not any(a < m.end() and m.start() < b for a, b in blocked)]
+
+    frames = free(_finds(lex.frames, s))
+    initial = [m for m in free(_finds(lex.initial_frames, s)) if not s[: m.start()].strip(_QUOTE_OPEN + " ")]
+    verbs = [m for m in free(_finds(lex.verbs, s)) if not _noun_use(s, m, lex)]
+    return verbs, frames + initial, free(_finds(lex.postfix_frames, s))
+
+
+def _noun_use(s: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """Verb forms used as nouns or inside names are no anchor.
+
+    "the reports", "such claims": an ambiguous form after a determiner; "the United
+    States": a capitalised form inside the sentence (verbs are matched ignoring case).
+    """
+    word = m.group()
+    before = _TOKEN.findall(s[: m.start()])
+    if before and word[:1].isupper() and not word.isupper():
+        return True
+    return word.lower() in lex.ambiguous_verbs and bool(before) and before[-1].lower() in lex.noun_markers
+
+
+def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Decision:
+    s = sent.text
+    verbs, frames, postfix = _anchors(s, lex)
+    found: list[tuple[_Cand, bool]] = []  # (candidate, from an implicit subject)
+    for m in verbs:
+        found.extend(_verb_sources(s, m, lex))
+    for m in frames:
+        span = _after_span(s, m.end())
+        choice = _choose(s, _phrase_cands(s, *span, lex))
+        if choice is None or (choice.kind == "named_source" and not _is_person(s, choice)):
+            # "Segundo o porta-voz da polícia, João Silva, ...": the appositive names the person.
+            nxt = _next_segment(s, span[1])
+            later = _choose(s, _phrase_cands(s, *nxt, lex)) if nxt else None
+            if later is not None and later.kind == "named_source" and _is_person(s, later):
+                choice = later
+        if choice:
+            found.append((choice, False))
+    for m in postfix:
+        found.extend(_hindi_subject(s, m.start(), lex))
+    decision = _resolve(sent, index, found, ctx)
+    if decision is None and (verbs or frames or postfix):
+        vague = [_Cand(m.start(), m.end(), "vague_source") for m in _finds(lex.vague_nouns, s)]
+        decision = _first_of(sent, _outlet_cands(s, 0, len(s), lex), "named_outlet") or _first_of(
+            sent, vague, "vague_source"
+        )
+    if decision is None:
+        decision = _first_match(sent, _finds(lex.vague_phrases, s), "vague_source") or _first_match(
+            sent, _finds(lex.hedges, s), "hedge"
+        )
+    if decision is None and _continues_quote(s, ctx):
+        assert ctx.previous is not None
+        decision = ctx.previous
+    return decision or _Decision("unattributed")
+
+
+def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, bool]]:
+    if lex.head_final:
+        return _hindi_subject(s, m.start(), lex, need_marker=True)
+    spans = _subject_spans(s, m.start())
+    # The addressee of "told CNN", "каза пред bTV": an outlet there is a source too.
+    addressee = _after_span(s, m.end(), max_tokens=3)
+    found = [(c, False) for c in _outlet_cands(s, *addressee, lex)]
+    choices = [c for c in (_choose(s, _phrase_cands(s, *span, lex)) for span in spans) if c is not None]
+    found += [(c, False) for c in choices[1:] if c.kind == "named_outlet"]  # "Sources, including Aydınlık,"
+    if choices:
+        best = choices[0]
+        if len(choices) > 1 and _prefer_appositive(s, best, choices[1]):
+            best = choices[1]  # "Its director, Rui Costa, confirmed"
+        return [*found, (_indefinite(s, spans[0], best, lex), False)]
+    # Inverted order: "said Andrew Collins", "сообщает ТАСС", "— подчеркнул пресс-секретарь Песков".
+    after = _after_span(s, m.end(), max_tokens=5)
+    choice = _choose(s, _phrase_cands(s, *after, lex))
+    if choice is None:
+        nxt = _next_segment(s, after[1])  # "disse o comandante dos bombeiros, Rui Tavares"
+        choice = _choose(s, _phrase_cands(s, *nxt, lex)) if nxt else None
+    if choice is not None:
+        return [*found, (choice, False)]
+    if all(_is_blank(s, sp) for sp in spans) and _after_quote_or_clause(s, m.start()):
+        return [*found, (_Cand(m.start(), m.end(), "pronoun"), True)]
+    return found
+
+
+def _after_quote_or_clause(s: str, pos: int) -> bool:
+    """Pro-drop ("“…”, disse.") needs a quotation or a clause before the verb."""
+    return any(ch in s[:pos] for ch in ',"“”«»—–')
+
+
+def _prefer_appositive(s: str, subject: _Cand, appositive: _Cand) -> bool:
+    """Use the appositive's name when the subject has none ("Its director, Rui Costa,")."""
+    if appositive.kind != "named_source" or subject.kind == "named_outlet":
+        return False
+    if subject.kind != "named_source":
+        return True
+    return _is_person(s, appositive) and not _is_person(s, subject)
+
+
+def _next_segment(s: str, pos: int) -> tuple[int, int] | None:
+    """The words after a comma that directly follows ``pos``."""
+    rest = s[pos:]
+    stripped = rest.lstrip()
+    if not stripped.startswith(","):
+        return None
+    start = pos + len(rest) - len(stripped) + 1
+    return _after_span(s, start, max_tokens=5)
+
+
+def _indefinite(s: str, subject: tuple[int, int], cand: _Cand, lex: Lexicon) -> _Cand:
+    """An indefinite subject with only an adjective capitalised ("A Ukrainian commander") is unnamed."""
+    first = _TOKEN.search(s, *subject)
+    if (
+        cand.kind == "named_source"
+        and first is not None
+        and first.group().lower() in lex.indefinite
+        and not _is_person(s, cand)
+        and not _is_institution(s, cand)
+    ):
+        return _Cand(first.start(), subject[1], "vague_source")
+    return cand
+
+
+def _hindi_subject(
+    s: str, anchor_start: int, lex: Lexicon, need_marker: bool = False
+) -> list[tuple[_Cand, bool]]:
+    """Hindi: the words before the agent marker "ने" (or before the verb) name the source."""
+    bound = 0
+    for m in _HI_BOUNDARY.finditer(s, 0, anchor_start):
+        bound = m.end()
+    toks = list(_TOKEN.finditer(s, bound, anchor_start))
+    ne = [i for i, t in enumerate(toks) if t.group() == "ने"]
+    addressee: list[tuple[_Cand, bool]] = []
+    if ne:
+        # "X ने रॉयटर्स को बताया": an outlet between the agent marker and the verb is the addressee.
+        rest = toks[ne[-1] + 1 :]
+        if rest:
+            addressee = [(c, False) for c in _outlet_cands(s, rest[0].start(), rest[-1].end(), lex)]
+        toks = toks[: ne[-1]]
+    elif need_marker:
+        # A bare verb ("बताया गया", passive) names no one; only a cue in front of it counts.
+        toks = toks[-5:]
+        cands = _phrase_cands(s, toks[0].start(), toks[-1].end(), lex) if toks else []
+        return [(c, False) for c in cands[-1:] if c.kind in ("vague_source", "named_outlet", "pronoun")]
+    toks = toks[-5:]
+    while toks and toks[0].group() in lex.leading_stopwords:  # "हालांकि मास्को ने" → "मास्को"
+        toks = toks[1:]
+    return addressee + _hindi_phrase(s, toks, lex)
+
+
+def _hindi_phrase(s: str, toks: list[re.Match[str]], lex: Lexicon) -> list[tuple[_Cand, bool]]:
+    if not toks:
+        return []
+    start, end = toks[0].start(), toks[-1].end()
+    cands = _phrase_cands(s, start, end, lex)
+    for kind in ("named_outlet",):
+        hit = [c for c in cands if c.kind == kind]
+        if hit:
+            return [(hit[0], False)]
+    if any(c.kind == "named_source" for c in cands):
+        return [(_Cand(start, end, "named_source"), False)]
+    if toks[0].group() in lex.indefinite:  # "एक वरिष्ठ अधिकारी", "एक यूक्रेनी कमांडर"
+        return [(_Cand(start, end, "vague_source"), False)]
+    if cands and cands[-1].end == end:  # head-final: the last word is the head ("कुछ वैज्ञानिकों")
+        return [(cands[-1], False)]
+    if all(t.group() in lex.roles for t in toks):  # a bare role ("मंत्री ने कहा") names no one
+        return []
+    return [(_Cand(start, end, "named_source"), False)]  # "प्रवक्ता रमेश कुमार": role + name
+
+
+def _resolve(sent: Span, index: int, found: list[tuple[_Cand, bool]], ctx: _Context) -> _Decision | None:
+    """The highest-priority candidate of the sentence; pronouns go to their antecedent."""
+    decisions: list[_Decision] = []
+    for cand, implicit in found:
+        if cand.kind == "pronoun":
+            ante = _antecedent(index, ctx)
+            if ante is not None:
+                decisions.append(_Decision("named_source", *ante))
+            elif not implicit:  # an unresolved "he said" is an unnamed source; pro-drop says nothing
+                decisions.append(_Decision("vague_source", sent.start + cand.start, sent.start + cand.end))
+            continue
+        kind: schema.AttributionKind = cand.kind  # type: ignore[assignment]
+        decisions.append(_Decision(kind, sent.start + cand.start, sent.start + cand.end))
+    if not decisions:
+        return None
+    return min(decisions, key=lambda d: KINDS.index(d.kind))
+
+
+def _antecedent(index: int, ctx: _Context) -> tuple[int, int] | None:
+    """The latest named source of the previous sentences, else the latest full name there."""
+    recent = [n for n in ctx.names if 0 < index - n[0] <= _ANTECEDENT_SENTENCES]
+    for _, start, end, is_source in reversed(recent):
+        if is_source:
+            return start, end
+    return (recent[-1][1], recent[-1][2]) if recent else None
+
+
+def _first_of(sent: Span, cands: list[_Cand], kind: schema.AttributionKind) -> _Decision | None:
+    if not cands:
+        return None
+    c = min(cands, key=lambda c: c.start)
+    return _Decision(kind, sent.start + c.start, sent.start + c.end)
+
+
+def _first_match(sent: Span, ms: list[re.Match[str]], kind: schema.AttributionKind) -> _Decision | None:
+    return _Decision(kind, sent.start + ms[0].start(), sent.start + ms[0].end()) if ms else None
+
+
+def _continues_quote(s: str, ctx: _Context) -> bool:
+    return (
+        ctx.previous is not None
+        and ctx.previous.kind in ("named_source", "named_outlet", "vague_source")
+        and ctx.previous_open
+        and s[:1] in _QUOTE_OPEN
+    )
+
+
+def _remember(sent: Span, index: int, decision: _Decision, lex: Lexicon, ctx: _Context) -> None:
+    """Record a person-like name of this sentence as a possible antecedent."""
+    start, end = decision.start, decision.end
+    if (
+        decision.kind == "named_source"
+        and start is not None
+        and end is not None
+        and sent.start <= start < sent.end
+    ):
+        ctx.names.append((index, start, end, True))
+        return
+    name = _sentence_name(sent.text, lex)
+    if name is not None:
+        ctx.names.append((index, sent.start + name[0], sent.start + name[1], False))
+
+
+def _sentence_name(s: str, lex: Lexicon) -> tuple[int, int] | None:
+    if lex.head_final:
+        ne = _HI_AGENT.search(s)
+        if not ne:
+            return None
+        picked = _hindi_subject(s, ne.end(), lex)
+        if picked and picked[0][0].kind == "named_source":
+            return picked[0][0].start, picked[0][0].end
+        return None
+    quoted = [(m.start(), m.end()) for m in _QUOTATION.finditer(s)]
+    for run in _capitalised_runs(s, 0, len(s), lex):
+        inside = any(a <= run.start < b for a, b in quoted)  # a name someone mentions is no speaker
+        if not inside and len(_TOKEN.findall(s[run.start : run.end])) >= 2:
+            return run.start, run.end
+    return None
+
+
+# --------------------------------------------------------------------------- API
+
+
+def detect_sourcing(text: str, language: str | None, sentences: list[Span] | None = None) -> schema.Sourcing:
+    """Label every claim sentence of ``text`` with its attribution kind and source span.
+
+    ``language`` is an ISO 639-1 code; ``None`` or a code outside bg/en/hi/pt/ru uses
+    the English lexicon plus the language-independent cues (known outlet names,
+    capitalised names, quotation marks). ``sentences`` (from ``split_sentences``) may
+    be passed to avoid splitting twice. Offsets are code points into ``text``; a
+    pronoun source ("he said") points at its antecedent in an earlier sentence.
+    """
+    lex = load_lexicon(language or "en")
+    sents = split_sentences(text) if sentences is None else sentences
+    title = _title_index(text, sents)
+    token = _LOWERCASE_WORDS.set(frozenset(t for t in _TOKEN.findall(text) if t.islower()))
+    try:
+        ctx = _Context()
+        decisions: list[_Decision] = []
+        for i, sent in enumerate(sents):
+            decision = _label_sentence(sent, i, lex, ctx)
+            if i != title:  # a headline's names are not antecedents of "he said"
+                _remember(sent, i, decision, lex, ctx)
+            ctx.previous, ctx.previous_open = decision, _opens_quote(sent.text)
+            decisions.append(decision)
+    finally:
+        _LOWERCASE_WORDS.reset(token)
+    _spread_quotations(text, sents, decisions)
+    claims = [
+        _attribution(text, sent, d)
+        for i, (sent, d) in enumerate(zip(sents, decisions, strict=True))
+        if is_claim(sent, is_title=i == title)
+    ]
+    return summarise(claims)
+
+
+def _spread_quotations(text: str, sents: Sequence[Span], decisions: list[_Decision]) -> None:
+    """Sentences inside a multi-sentence quotation take the attribution of the quotation.
+
+    The speaker is named in the sentence where the quotation opens ("X said: “…") or
+    closes ("…,” X said.); unattributed sentences in between inherit it.
+    """
+    ends = [sent.end for sent in sents]
+    for q in _QUOTATION.finditer(text):
+        first = bisect.bisect_right(ends, q.start())
+        inside = list(range(first, bisect.bisect_left(ends, q.end()) + 1))
+        inside = [i for i in inside if i < len(sents) and sents[i].start < q.end()]
+        if len(inside) < 2 or len(inside) > _QUOTE_SPREAD_SENTENCES:
+            continue
+        edges = [inside[-1], inside[0]]
+        sourced = [decisions[i] for i in edges if decisions[i].kind in _SOURCED]
+        if not sourced:
+            continue
+        for i in inside:
+            if decisions[i].kind == "unattributed":
+                decisions[i] = sourced[0]
+
+
+_SOURCED = ("named_source", "named_outlet", "vague_source")
+
+
+def _opens_quote(s: str) -> bool:
+    """The sentence ends with a colon or carries a quotation (so a bare quote may follow)."""
+    return s.rstrip().endswith(":") or any(q in s for q in '"“”«»')
+
+
+def _attribution(text: str, sent: Span, d: _Decision) -> schema.Attribution:
+    source = None
+    if d.kind != "unattributed" and d.start is not None and d.end is not None:
+        source = schema.Mention(start=d.start, end=d.end, text=text[d.start : d.end])
+    return schema.Attribution(start=sent.start, end=sent.end, text=sent.text, kind=d.kind, source=source)
+
+
+def summarise(claims: list[schema.Attribution]) -> schema.Sourcing:
+    """Counts per kind and the share of claims with a named source or outlet."""
+    counts: dict[str, int] = {kind: sum(c.kind == kind for c in claims) for kind in KINDS}
+    named = counts["named_source"] + counts["named_outlet"]
+    share = named / len(claims) if claims else 0.0
+    return schema.Sourcing(claims=claims, counts=counts, named_share=share)
