@@ -218,3 +218,25 @@ def test_analyze_classifies_given_mentions(tmp_path: Path):
         ("Guild of Pilots", 2, "given")
     ]
     assert "line 3" in proc.stderr.decode()
+
+
+def test_analyze_writes_a_self_contained_html_report(tmp_path: Path):
+    report = tmp_path / "out" / "report.html"
+    proc = run_cli("analyze", "--demo", "--fast", "--html", str(report))
+    assert proc.returncode == 0, proc.stderr
+    html = report.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "</html>" in html
+    assert "<script" not in html and "https://" not in html
+
+
+def test_html_needs_exactly_one_article(tmp_path: Path):
+    records = tmp_path / "two.jsonl"
+    records.write_text(
+        json.dumps({"id": "a", "text": ARTICLE_EN})
+        + "\n"
+        + json.dumps({"id": "b", "text": ARTICLE_EN})
+        + "\n"
+    )
+    proc = run_cli("analyze", str(records), "--fast", "--html", str(tmp_path / "r.html"))
+    assert proc.returncode == 2
+    assert "one article" in one_line_error(proc)

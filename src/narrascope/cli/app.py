@@ -87,6 +87,10 @@ def analyze(
             "(file name), or any id when the file names one article only.",
         ),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a self-contained HTML report (one article only)."),
+    ] = None,
 ) -> None:
     """Analyse one article file (or the demo) and print a report."""
     if demo == (file is not None):
@@ -105,18 +109,26 @@ def analyze(
         err.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
     if not articles:
         raise typer.Exit(EXIT_BAD_INPUT)
+    if html is not None and len(articles) != 1:
+        raise _fail(f"--html writes one article's report; the input has {len(articles)} articles")
     given = _given_mentions(mentions, articles) if mentions else None
     analyzer = _analyzer(fast, model)
     from narrascope.cli.report import render_analysis
 
-    for analysis in analyzer.analyze_many(articles, mentions=given):
+    for article, analysis in zip(articles, analyzer.analyze_many(articles, mentions=given), strict=True):
         if as_json:
             if len(items) == 1:
                 out.print_json(analysis.model_dump_json())
             else:
                 sys.stdout.write(analysis.model_dump_json() + "\n")
         else:
-            render_analysis(analysis, out)
+            render_analysis(analysis, out, content=article.content)
+        if html is not None:
+            from narrascope.cli.html_report import render_html
+            from narrascope.util import atomic_write_text
+
+            atomic_write_text(html, render_html(analysis, article.content))
+            err.print(f"HTML report written to {html}")
     if errors:
         # analyze reads one input: any unreadable record makes it a bad-input run.
         raise typer.Exit(EXIT_BAD_INPUT)

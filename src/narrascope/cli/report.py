@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from narrascope.cli.highlight import SOURCING_COLOURS, marks_of, segments
 from narrascope.schema import Analysis, Evidence
 
 _BAR_WIDTH = 10
@@ -32,7 +33,8 @@ def _quote(evidence: list[Evidence], limit: int = 240) -> Text:
     return out
 
 
-def render_analysis(analysis: Analysis, console: Console) -> None:
+def render_analysis(analysis: Analysis, console: Console, content: str | None = None) -> None:
+    """The terminal report; with ``content`` (the article text) also the highlighted article."""
     lang = analysis.language
     head = Text()
     head.append(analysis.title or "(untitled)", style="bold")
@@ -53,6 +55,12 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
         _render_weak_signals(analysis, console)
     if analysis.entities:
         _render_entities(analysis, console)
+    if analysis.sourcing:
+        _render_sourcing(analysis, console)
+    if analysis.techniques:
+        _render_techniques(analysis, console)
+    if content is not None and (analysis.techniques or analysis.sourcing or analysis.entities):
+        _render_highlighted(analysis, content, console)
 
 
 def _render_weak_signals(analysis: Analysis, console: Console) -> None:
@@ -118,3 +126,80 @@ def _render_entities(analysis: Analysis, console: Console) -> None:
             _quote([entity.evidence]) if entity.evidence else Text(""),
         )
     console.print(table)
+
+
+def _render_sourcing(analysis: Analysis, console: Console) -> None:
+    sourcing = analysis.sourcing
+    assert sourcing is not None
+    total = len(sourcing.claims)
+    head = Text(f"Sourcing: {total} claims, ", style="bold")
+    head.append(f"{sourcing.named_share:.0%} with a named, verifiable source", style="bold")
+    parts = Text("   ")
+    for kind, count in sourcing.counts.items():
+        parts.append(f"{kind.replace('_', ' ')} {count}  ", style=SOURCING_COLOURS.get(kind, ""))
+    console.print(head, parts)
+    weak = [c for c in sourcing.claims if c.kind in ("vague_source", "hedge")]
+    if not weak:
+        return
+    table = Table(title="Vaguely sourced or hedged claims", show_lines=True, expand=True)
+    table.add_column("Kind", width=14)
+    table.add_column("Cue", ratio=1)
+    table.add_column("Claim", ratio=5)
+    for claim in weak[:10]:
+        table.add_row(
+            Text(claim.kind.replace("_", " "), style=SOURCING_COLOURS[claim.kind]),
+            Text(claim.source.text if claim.source else ""),
+            _quote([Evidence(start=claim.start, end=claim.end, text=claim.text, score=0.0)]),
+        )
+    console.print(table)
+
+
+def _render_techniques(analysis: Analysis, console: Console) -> None:
+    techniques = analysis.techniques
+    assert techniques is not None
+    from narrascope.cli.highlight import TECHNIQUE_COLOURS
+
+    title = f"Persuasion techniques ({len(techniques.spans)} spans)"
+    if techniques.trust != "trained":
+        title += f" — {techniques.trust}: {techniques.note}"
+    table = Table(title=title, show_lines=False, expand=True)
+    table.add_column("Technique", ratio=2)
+    table.add_column("Spans", width=6, justify="right")
+    table.add_column("Examples", ratio=5)
+    by_name: dict[str, list] = {}
+    for span in techniques.spans:
+        by_name.setdefault(span.technique, []).append(span)
+    for name, spans in sorted(by_name.items(), key=lambda item: -len(item[1])):
+        examples = "; ".join(f"“{s.text[:60]}”" for s in spans[:3])
+        colour = TECHNIQUE_COLOURS.get(name, "")
+        table.add_row(
+            Text(spans[0].name, style=f"black on {colour}" if colour else ""), str(len(spans)), examples
+        )
+    console.print(table)
+
+
+def _render_highlighted(analysis: Analysis, content: str, console: Console) -> None:
+    marks = marks_of(analysis)
+    text = Text()
+    for start, end, active in segments(content, marks):
+        style = ""
+        for mark in active:
+            if mark.layer == "technique":
+                style += f" on {mark.colour}"
+            elif mark.layer == "sourcing":
+                style += f" underline {mark.colour}"
+            else:
+                style += f" bold {mark.colour}"
+        text.append(content[start:end], style=style.strip() or None)
+    legend = Text("legend: ", style="dim")
+    legend.append("background", style="on #f4a261")
+    legend.append(" = persuasion technique   ", style="dim")
+    legend.append("underlined", style="underline")
+    legend.append(" = source or hedge cue (", style="dim")
+    for kind, colour in SOURCING_COLOURS.items():
+        if kind != "unattributed":
+            legend.append(kind.replace("_", " ") + " ", style=f"underline {colour}")
+    legend.append(")   entities: ", style="dim")
+    for role in ("Protagonist", "Antagonist", "Innocent"):
+        legend.append(role + " ", style=ROLE_STYLES[role])
+    console.print(Panel(Group(text, Text(""), legend), title="The article, marked", border_style="dim"))

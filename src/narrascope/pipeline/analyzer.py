@@ -14,6 +14,7 @@ from narrascope.models.narratives import EMBEDDING_DIM, NarrativeClassifier, emb
 from narrascope.nlp.embed import Embedder
 from narrascope.nlp.langid import SUPPORTED, detect_language
 from narrascope.nlp.segment import Span, chunk_sentences, split_sentences
+from narrascope.nlp.sourcing import detect_sourcing
 from narrascope.pipeline.entities import EntityFramer
 from narrascope.schema import (
     Analysis,
@@ -24,6 +25,7 @@ from narrascope.schema import (
     LanguageGuess,
     ModelInfo,
     NarrativeScore,
+    Sourcing,
 )
 from narrascope.taxonomy import Taxonomy, default_taxonomy
 
@@ -38,7 +40,7 @@ DOMAIN_MASS = 0.3
 # Profiles are data: the components each one runs, in order.
 # The fast profile skips everything that needs the embedder (entities included).
 PROFILES: dict[str, tuple[str, ...]] = {
-    "default": ("segment", "language", "embed", "narratives", "entities"),
+    "default": ("segment", "language", "embed", "narratives", "entities", "sourcing"),
     "fast": ("segment", "language", "narratives"),
     # What the narrative shared task needs, nothing more.
     "narratives": ("segment", "language", "embed", "narratives"),
@@ -59,6 +61,7 @@ class Doc:
     domain: str = "none"
     given_mentions: Sequence[tuple[int, int]] | None = None
     entities: list[EntityFrame] | None = None
+    sourcing: Sourcing | None = None
 
 
 Component = Callable[[list[Doc]], None]
@@ -103,6 +106,7 @@ class Analyzer:
             "embed": self._embed,
             "narratives": self._narratives,
             "entities": self._entities,
+            "sourcing": self._sourcing,
         }
         self.components: list[tuple[str, Component]] = [(name, registry[name]) for name in PROFILES[profile]]
 
@@ -206,6 +210,11 @@ class Analyzer:
         )
         for doc, entities in zip(docs, frames, strict=True):
             doc.entities = entities
+
+    def _sourcing(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            language = doc.language.code if doc.language else None
+            doc.sourcing = detect_sourcing(doc.article.content, language, doc.sentences)
 
     def _fill_narratives(
         self,
@@ -311,6 +320,7 @@ class Analyzer:
             published=article.published,
             source=article.source,
             entities=doc.entities,
+            sourcing=doc.sourcing,
             model=ModelInfo(name="narrascope-narratives", version=__version__, profile=self.profile),
         )
 
