@@ -121,3 +121,20 @@ def test_role_classifier_round_trip(tmp_path, framer: EntityFramer):
     X = np.eye(773, dtype=np.float32)[:5]
     assert np.allclose(loaded.predict_proba(X), framer.classifier.predict_proba(X))
     assert len(LANGUAGES) == 5
+
+
+def test_salience_model_ranks_and_round_trips():
+    from narrascope.models.salience import FEATURES, SalienceModel, entity_features
+
+    cands = [Candidate(0, 4, "NATO", "spacy"), Candidate(30, 34, "NATO", "gazetteer")]
+    row = entity_features(cands, True, 20, 100, [0, 21, 60], "en")
+    assert row.shape == (len(FEATURES),)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, len(FEATURES)))
+    y = X[:, 0] > 0
+    model = SalienceModel.fit(X, y)
+    again = SalienceModel.from_dict(model.to_dict())
+    assert np.allclose(again.score(X), model.score(X), atol=1e-5)
+    assert model.score(X)[y].mean() > model.score(X)[~y].mean()
+    with pytest.raises(ValueError):
+        SalienceModel.from_dict({"features": ["other"], "coef": [1.0], "intercept": 0.0})

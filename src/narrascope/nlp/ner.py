@@ -36,6 +36,8 @@ CONNECTORS = {
     "ru": {"и"},
 }
 LEXICON_FILE = "mentions.json"
+_POSSESSIVE = re.compile(r"['’]s$")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -221,3 +223,23 @@ def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
         if cand.end > cand.start and all(cand.end <= t.start or cand.start >= t.end for t in taken):
             taken.append(cand)
     return sorted(taken, key=lambda c: c.start)
+
+
+def entity_key(mention: str) -> str:
+    """Grouping key: case-folded, possessive and edge punctuation removed, long words
+    cut by two letters so inflected forms ("России", "Россия") meet."""
+    words = _EDGE_PUNCT.sub("", _POSSESSIVE.sub("", mention.strip())).casefold().split()
+    return " ".join(w[:-2] if len(w) > 5 else w for w in words)
+
+
+def group_candidates(candidates: Sequence[Candidate]) -> dict[str, list[Candidate]]:
+    """Candidates sharing an ``entity_key`` are one entity; entities in order of first mention."""
+    groups: dict[str, list[Candidate]] = {}
+    for cand in sorted(candidates, key=lambda c: c.start):
+        groups.setdefault(entity_key(cand.text) or cand.text, []).append(cand)
+    return groups
+
+
+def plausible(candidate: str) -> bool:
+    """Drop detector noise that can never be a framed entity: digits, single letters."""
+    return sum(ch.isalpha() for ch in candidate) >= 2

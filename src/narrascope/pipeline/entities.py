@@ -18,8 +18,16 @@ import numpy as np
 
 from narrascope.models.artifacts import artifact_dir
 from narrascope.models.roles import RoleClassifier, RolePrediction, role_features
+from narrascope.models.salience import SalienceModel, entity_features
 from narrascope.nlp.embed import Embedder
-from narrascope.nlp.ner import MentionDetector
+from narrascope.nlp.ner import (
+    LEXICON_FILE,
+    Candidate,
+    MentionDetector,
+    entity_key,
+    group_candidates,
+    plausible,
+)
 from narrascope.nlp.segment import Span, containing_sentence, split_sentences
 from narrascope.schema import EntityFrame, Evidence, Mention
 from narrascope.taxonomy.roles import entity_roles
@@ -30,8 +38,7 @@ ROLE_MODEL_ENV_VAR = "NARRASCOPE_ROLE_MODEL_DIR"
 MAX_ENTITIES = 12
 MAX_MENTIONS_CLASSIFIED = 2
 _SPACES = re.compile(r"\s+")
-_POSSESSIVE = re.compile(r"['’]s$")
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+__all__ = ["EntityFramer", "MentionInput", "entity_key"]
 
 
 def default_role_model_dir() -> Path:
@@ -49,13 +56,6 @@ class MentionInput:
     end: int
 
 
-def entity_key(mention: str) -> str:
-    """Grouping key: case-folded, possessive and edge punctuation removed, long words
-    cut by two letters so inflected forms ("России", "Россия") meet."""
-    words = _EDGE_PUNCT.sub("", _POSSESSIVE.sub("", mention.strip())).casefold().split()
-    return " ".join(w[:-2] if len(w) > 5 else w for w in words)
-
-
 def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
@@ -69,11 +69,13 @@ class EntityFramer:
         detector: MentionDetector,
         embedder: Embedder | None = None,
         known_entities: frozenset[str] = frozenset(),
+        salience: SalienceModel | None = None,
     ) -> None:
         self.classifier = classifier
         self.detector = detector
         self.embedder = embedder or Embedder()
         self.known_entities = known_entities
+        self.salience = salience
 
     @classmethod
     def load(cls, model_dir: Path | None = None, embedder: Embedder | None = None) -> EntityFramer:
@@ -84,8 +86,10 @@ class EntityFramer:
                 "or reinstall narrascope"
             )
         detector = MentionDetector.load(directory)
-        known = frozenset(entity_key(e) for e in _gazetteer_entries(directory))
-        return cls(RoleClassifier.load(directory, entity_roles()), detector, embedder, known)
+        lexicon = _lexicon(directory)
+        known = frozenset(entity_key(e) for e in lexicon.get("gazetteer", []))
+        salience = SalienceModel.from_dict(lexicon["salience"]) if "salience" in lexicon else None
+        return cls(RoleClassifier.load(directory, entity_roles()), detector, embedder, known, salience)
 
     # -- per-mention classification (shared-task interface) -------------------
     def classify_mentions(self, mentions: Sequence[MentionInput]) -> list[RolePrediction]:
@@ -124,7 +128,7 @@ class EntityFramer:
             if spans is None:
                 groups_per_doc.append(self.detect_entities(text, languages[i], sentences[i]))
             else:
-                groups_per_doc.append([group for _, group in self._group(text, list(spans))])
+                groups_per_doc.append(_group_spans(text, list(spans)))
         inputs = [
             MentionInput(texts[d], sentences[d], languages[d], s, e)
             for d, groups in enumerate(groups_per_doc)
@@ -156,34 +160,37 @@ class EntityFramer:
         self, text: str, language: str | None, sentences: Sequence[Span]
     ) -> list[list[tuple[int, int]]]:
         """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order."""
-        keyed = self._select(self._group(text, self._detected(text, language)), sentences)
-        return [group for _, group in keyed]
+        candidates = [c for c in self.detector.detect(text, language) if plausible(c.text)]
+        groups = list(group_candidates(candidates).items())
+        scores = self.salience_scores(groups, text, language, sentences)
+        ranked = sorted(range(len(groups)), key=lambda i: (-scores[i], groups[i][1][0].start))
+        chosen = sorted(ranked[:MAX_ENTITIES])
+        return [[(c.start, c.end) for c in groups[i][1]] for i in chosen]
 
-    def _detected(self, text: str, language: str | None) -> list[tuple[int, int]]:
-        return [(c.start, c.end) for c in self.detector.detect(text, language) if _plausible(c.text)]
-
-    @staticmethod
-    def _group(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
-        """Mentions sharing an ``entity_key`` form one entity; entities in order of first mention."""
-        groups: dict[str, list[tuple[int, int]]] = {}
-        for start, end in sorted(spans):
-            groups.setdefault(entity_key(text[start:end]) or text[start:end], []).append((start, end))
-        return list(groups.items())
-
-    def _select(
-        self, groups: list[tuple[str, list[tuple[int, int]]]], sentences: Sequence[Span]
-    ) -> list[tuple[str, list[tuple[int, int]]]]:
-        """The most salient entities: known framed entities, repeated ones, ones in the headline."""
+    def salience_scores(
+        self,
+        groups: Sequence[tuple[str, list[Candidate]]],
+        text: str,
+        language: str | None,
+        sentences: Sequence[Span],
+    ) -> np.ndarray:
+        """How likely each entity is framed: the learned model, or mention count + bonuses."""
         headline_end = sentences[0].end if sentences else 0
-
-        def salience(item: tuple[str, list[tuple[int, int]]]) -> tuple[float, int]:
-            key, spans = item
-            score = len(spans) + (2.0 if key in self.known_entities else 0.0)
-            score += 1.0 if spans[0][0] < headline_end else 0.0
-            return (-score, spans[0][0])
-
-        chosen = sorted(groups, key=salience)[:MAX_ENTITIES]
-        return sorted(chosen, key=lambda item: item[1][0][0])
+        if self.salience is None or not groups:
+            return np.array(
+                [
+                    len(c) + 2.0 * (key in self.known_entities) + 1.0 * (c[0].start < headline_end)
+                    for key, c in groups
+                ]
+            )
+        starts = [s.start for s in sentences]
+        X = np.stack(
+            [
+                entity_features(c, key in self.known_entities, headline_end, len(text), starts, language)
+                for key, c in groups
+            ]
+        )
+        return self.salience.score(X)
 
     def _frame(
         self,
@@ -221,16 +228,16 @@ class EntityFramer:
         )
 
 
-def _plausible(candidate: str) -> bool:
-    """Drop detector noise that can never be a framed entity: digits, single letters."""
-    letters = sum(ch.isalpha() for ch in candidate)
-    return letters >= 2
+def _group_spans(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Given mention spans grouped like detected ones (same ``entity_key``)."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for start, end in sorted(spans):
+        groups.setdefault(entity_key(text[start:end]) or text[start:end], []).append((start, end))
+    return list(groups.values())
 
 
-def _gazetteer_entries(directory: Path) -> list[str]:
+def _lexicon(directory: Path) -> dict:
     import json
 
-    path = directory / "mentions.json"
-    if not path.exists():
-        return []
-    return list(json.loads(path.read_text(encoding="utf-8")).get("gazetteer", []))
+    path = directory / LEXICON_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
