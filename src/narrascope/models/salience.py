@@ -65,6 +65,11 @@ def entity_features(
     return np.asarray(row, dtype=np.float64)
 
 
+def heuristic_salience(candidates: Sequence[Candidate], known: bool, headline_end: int) -> float:
+    """The fallback ranking when no salience weights ship: mentions + 2 if known + 1 if in the headline."""
+    return len(candidates) + 2.0 * known + 1.0 * (candidates[0].start < headline_end)
+
+
 @dataclass
 class SalienceModel:
     coef: np.ndarray

@@ -23,7 +23,7 @@ from sklearn.model_selection import GroupKFold
 
 from narrascope.eval.roles import MentionLine, RoleScores, locate_mention, read_role_training, score_roles
 from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
-from narrascope.models.salience import SalienceModel, entity_features
+from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache
 from narrascope.nlp.ner import LEXICON_FILE, MentionDetector, entity_key, group_candidates, plausible, tokens
@@ -277,8 +277,7 @@ def _entity_rows(
         spans = [(c.start, c.end) for c in cands]
         framed = any(s < ge and gs < e for s, e in spans for gs, ge in gold)
         features = entity_features(cands, key in known, headline_end, len(text), starts, lang)
-        bonus = len(cands) + 2.0 * (key in known) + 1.0 * (cands[0].start < headline_end)
-        rows.append((index, features, framed, spans, bonus))
+        rows.append((index, features, framed, spans, heuristic_salience(cands, key in known, headline_end)))
     return rows
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from narrascope.models.artifacts import artifact_dir
 from narrascope.models.roles import RoleClassifier, RolePrediction, role_features
-from narrascope.models.salience import SalienceModel, entity_features
+from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.nlp.embed import Embedder
 from narrascope.nlp.ner import (
     LEXICON_FILE,
@@ -178,10 +178,7 @@ class EntityFramer:
         headline_end = sentences[0].end if sentences else 0
         if self.salience is None or not groups:
             return np.array(
-                [
-                    len(c) + 2.0 * (key in self.known_entities) + 1.0 * (c[0].start < headline_end)
-                    for key, c in groups
-                ]
+                [heuristic_salience(c, key in self.known_entities, headline_end) for key, c in groups]
             )
         starts = [s.start for s in sentences]
         X = np.stack(
