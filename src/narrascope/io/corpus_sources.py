@@ -10,7 +10,6 @@ analyses text.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -111,20 +110,18 @@ def read_csv(path: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[Article | In
     """
     label = str(path)
     try:
-        handle = _open_rb(path, label)
+        with _open_rb(path, label) as probe:
+            _check_text_bytes(probe.read(65_536), label)
+        # surrogateescape keeps going past a bad byte; the record holding it is then refused.
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
     except InputError as error:
         yield error
         return
+    except OSError as error:
+        yield InputError(label, (error.strerror or str(error)).lower())
+        return
     with handle:
-        head = handle.peek(65_536)[:65_536] if hasattr(handle, "peek") else b""
-        try:
-            _check_text_bytes(head, label)
-        except InputError as error:
-            yield error
-            return
-        # surrogateescape keeps going past a bad byte; the record holding it is then refused.
-        text = codecs.getreader("utf-8-sig")(handle, "surrogateescape")
-        yield from _csv_records(text, label, max_bytes)
+        yield from _csv_records(handle, label, max_bytes)
 
 
 def _csv_records(lines: Iterable[str], label: str, max_bytes: int) -> Iterator[Article | InputError]:
