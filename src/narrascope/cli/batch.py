@@ -97,6 +97,7 @@ def _print_summary(summary, errors_path: Path, out: Path) -> None:  # type: igno
         f"{summary.duplicates} duplicate(s) skipped), {len(summary.failures)} failure(s), "
         f"{summary.seconds:.1f} s ({rate:.2f} articles/s)",
         highlight=False,
+        soft_wrap=True,
     )
     if summary.languages:
         table = Table(title="articles per language", title_justify="left")
