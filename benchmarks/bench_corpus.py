@@ -28,11 +28,11 @@ REPO = Path(__file__).resolve().parents[1]
 UNLABELED = REPO.parent / "shared" / "data" / "semeval2025-task10" / "unlabeled"
 
 
-def build_corpus(path: Path, n: int, seed: int = 5) -> None:
+def build_corpus(path: Path, n: int, unlabeled: Path = UNLABELED, seed: int = 5) -> None:
     """``n`` synthetic articles (JSONL) from resampled paragraphs of the unlabelled articles."""
     rng = random.Random(seed)
     by_lang: dict[str, tuple[list[str], list[str]]] = {}
-    for folder in sorted(UNLABELED.iterdir()):
+    for folder in sorted(unlabeled.iterdir()):
         titles, paragraphs = [], []
         for file in sorted(folder.glob("*.txt")):
             lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -94,9 +94,11 @@ def main() -> None:
     )
     parser.add_argument("--only", choices=["fast", "default", "memory"], default=None)
     parser.add_argument("--articles", type=int, default=20_000, help="size of the synthetic corpus")
+    parser.add_argument("--data", type=Path, default=UNLABELED, help="the unlabelled SemEval folder")
     opts = parser.parse_args()
-    if not UNLABELED.exists():
-        raise SystemExit(f"shared data not found at {UNLABELED}")
+    unlabeled = opts.data
+    if not unlabeled.exists():
+        raise SystemExit(f"shared data not found at {unlabeled}")
     engines = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"])]
     engines.append(("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
     rows = []
@@ -105,12 +107,12 @@ def main() -> None:
         plans: list[tuple[str, str, int, list[str]]] = []
         if opts.only in (None, "default"):
             for name, extra in engines:
-                plans.append(("default", name, 460, [str(UNLABELED), *extra]))
+                plans.append(("default", name, 460, [str(unlabeled), *extra]))
         if opts.only in (None, "fast", "memory"):
             sizes = [5_000, opts.articles] if opts.only == "memory" else [opts.articles]
             for size in sizes:
                 corpus = work / f"corpus-{size}.jsonl"
-                build_corpus(corpus, size)
+                build_corpus(corpus, size, unlabeled)
                 chosen = engines[:1] if opts.only == "memory" else engines
                 for name, extra in chosen:
                     plans.append(("fast", name, size, [str(corpus), "--fast", *extra]))

@@ -55,8 +55,7 @@ def batch(
 ) -> None:
     """Analyse every article of the inputs; resumable (rerun the same command after a kill).
 
-    Exit code 0 when every article was analysed, 1 when some inputs or articles failed
-    (listed in the errors file), 2 for bad usage or when nothing could be read.
+    Exit codes: 0 all analysed; 1 some inputs failed (see the errors file); 2 bad usage or nothing read.
     """
     from narrascope.corpus.batch import BatchOptions, count_inputs, run_batch
     from narrascope.corpus.runner import ENGINES
