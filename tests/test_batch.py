@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ CLI = [sys.executable, "-m", "narrascope", "batch"]
 
 
 def batch(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=600, cwd=cwd)
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=1800, cwd=cwd)
 
 
 def rows(path: Path) -> list[str]:
@@ -106,10 +107,10 @@ def test_nothing_readable_is_exit_2_and_bad_out_is_refused(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """600 articles and the result of an uninterrupted one-process run over them."""
+    """400 articles and the result of an uninterrupted one-process run over them."""
     root = tmp_path_factory.mktemp("corpus")
     path = root / "corpus.jsonl"
-    write_jsonl_corpus(path, 600)
+    write_jsonl_corpus(path, 400)
     reference = root / "reference.jsonl"
     proc = batch(path, "--out", reference, "--no-store", "--fast")
     assert proc.returncode == 0, proc.stderr
@@ -133,7 +134,7 @@ def test_killed_run_resumes_to_the_same_rows(corpus: tuple[Path, Path], tmp_path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 900  # generous: CI machines can be busy
     while proc.poll() is None and time.monotonic() < deadline:
         if journal.exists() and journal.read_bytes().count(b"\n") >= 100:
             break
@@ -142,16 +143,18 @@ def test_killed_run_resumes_to_the_same_rows(corpus: tuple[Path, Path], tmp_path
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     done = journal.read_bytes().count(b"\n")
-    assert 100 <= done < 600 and not out.exists()
+    assert 100 <= done < 400 and not out.exists()
 
     resumed = batch(path, "--out", out, "--store", store, "--fast")
     assert resumed.returncode == 0, resumed.stderr
-    assert f"{600 - done} analysed" in resumed.stderr or "already done" in resumed.stderr
+    analysed, reused = map(int, re.search(r"\((\d+) analysed, (\d+) already done", resumed.stderr).groups())
+    # The store may hold one batch more than the journal (killed between the two writes).
+    assert analysed + reused == 400 and reused >= done
     assert rows(out) == rows(reference)  # nothing lost, nothing duplicated, same results
     from narrascope.corpus.store import CorpusStore
 
     with CorpusStore(store) as db:
-        assert db.count() == 600
+        assert db.count() == 400
 
 
 def test_torn_journal_line_is_cut_off(tmp_path: Path):
