@@ -138,3 +138,14 @@ def test_salience_model_ranks_and_round_trips():
     assert model.score(X)[y].mean() > model.score(X)[~y].mean()
     with pytest.raises(ValueError):
         SalienceModel.from_dict({"features": ["other"], "coef": [1.0], "intercept": 0.0})
+
+
+def test_text_pieces_cover_the_text_and_cut_at_boundaries():
+    from narrascope.nlp.ner import text_pieces
+
+    text = ("Alpha beta gamma. " * 50 + "\n") * 20
+    pieces = text_pieces(text, limit=1000)
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 1000 for _, p in pieces)
+    assert all(text[o : o + len(p)] == p for o, p in pieces)
+    assert all(p.endswith(("\n", ". ", ".")) for _, p in pieces[:-1])

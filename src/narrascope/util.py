@@ -43,8 +43,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def progress(console: Console, total: int, label: str) -> Iterator[Callable[[], None]]:
-    """A progress bar with rate and ETA on ``console``; yields an ``advance()`` callable."""
+def progress(console: Console, total: int | None, label: str) -> Iterator[Callable[..., None]]:
+    """A progress bar with rate and ETA on ``console``; yields an ``advance(n=1)`` callable."""
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -57,8 +57,8 @@ def progress(console: Console, total: int, label: str) -> Iterator[Callable[[], 
     with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
         task = bar.add_task(label, total=total, rate="")
 
-        def advance() -> None:
-            bar.advance(task)
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
             speed = bar.tasks[task].speed
             bar.update(task, rate=f"{speed:.2f} art/s" if speed else "")
 

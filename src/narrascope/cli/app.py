@@ -451,3 +451,11 @@ def train_roles(
 
 def main() -> None:
     app()
+
+
+# Corpus runs (issue 5) live in their own modules; registered here.
+from narrascope.cli.batch import batch as _batch  # noqa: E402
+from narrascope.cli.corpus import corpus_app as _corpus_app  # noqa: E402
+
+app.command("batch")(_batch)
+app.add_typer(_corpus_app, name="corpus")

@@ -36,6 +36,9 @@ CONNECTORS = {
     "ru": {"и"},
 }
 LEXICON_FILE = "mentions.json"
+# Statistical taggers see at most this many characters at a time: spaCy refuses texts
+# over 1M characters and its memory grows with length; articles are far shorter.
+MAX_PIECE_CHARS = 100_000
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -184,7 +187,10 @@ class MentionDetector:
             return []
         wanted = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
         return [
-            Candidate(e.start_char, e.end_char, e.text, "spacy") for e in nlp(text).ents if e.label_ in wanted
+            Candidate(offset + e.start_char, offset + e.end_char, e.text, "spacy")
+            for offset, piece in text_pieces(text)
+            for e in nlp(piece).ents
+            if e.label_ in wanted
         ]
 
     @cached_property
@@ -203,15 +209,37 @@ class MentionDetector:
         from natasha import Doc
 
         segmenter, tagger = parts
-        doc = Doc(text)
-        doc.segment(segmenter)
-        doc.tag_ner(tagger)
-        return [Candidate(s.start, s.stop, text[s.start : s.stop], "natasha") for s in doc.spans]
+        found = []
+        for offset, piece in text_pieces(text):
+            doc = Doc(piece)
+            doc.segment(segmenter)
+            doc.tag_ner(tagger)
+            found += [
+                Candidate(offset + s.start, offset + s.stop, piece[s.start : s.stop], "natasha")
+                for s in doc.spans
+            ]
+        return found
 
     def _warn_missing(self, what: str) -> None:
         if what not in self._missing:
             self._missing.add(what)
             log.warning("%s is not installed; using capitalisation rules instead", what)
+
+
+def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` slices of at most ``limit`` characters, cut after a line break or
+    sentence end when there is one, so no entity is split in the middle."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            window = text[start:end]
+            cut = max(window.rfind("\n"), window.rfind(". "))
+            if cut > limit // 2:
+                end = start + cut + 1
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
 
 
 def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:

@@ -1,0 +1,120 @@
+"""``narrascope batch``: analyse a corpus into a result file and the corpus store.
+
+Only parses options, shows progress and the summary, and maps the outcome to an exit
+code; the run itself is :func:`narrascope.corpus.batch.run_batch`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narrascope.corpus.store import DEFAULT_STORE
+
+err = Console(stderr=True)
+
+# The exit codes of every narrascope command (see cli/app.py and README).
+EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Folders (searched recursively for .txt/.html/.jsonl/.csv; subtask-* files skipped), "
+            "or .txt/.html/.json/.jsonl/.csv files.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Result file: .parquet or .jsonl.")],
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Errors file (JSON Lines: source, id, reason). Default: OUT.errors.jsonl"),
+    ] = None,
+    store: Annotated[
+        Path, typer.Option(help="Corpus store (SQLite) to keep the results in.")
+    ] = DEFAULT_STORE,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not keep results in a store.")] = False,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Lexical features only: much faster, less accurate.")
+    ] = False,
+    model: Annotated[
+        Path | None, typer.Option(help="Narrative model directory (default: the shipped one).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (or Dask workers of a local cluster).")
+    ] = 1,
+    engine: Annotated[str, typer.Option(help="'local' (processes on this machine) or 'dask'.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster.")
+    ] = None,
+) -> None:
+    """Analyse every article of the inputs; resumable (rerun the same command after a kill).
+
+    Exit codes: 0 all analysed; 1 some inputs failed (see the errors file); 2 bad usage or nothing read.
+    """
+    from narrascope.corpus.batch import BatchOptions, count_inputs, run_batch
+    from narrascope.corpus.runner import ENGINES
+    from narrascope.corpus.store import StoreError
+    from narrascope.util import progress
+
+    if engine not in ENGINES:
+        raise _fail(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise _fail("--scheduler needs --engine dask")
+    options = BatchOptions(
+        inputs=inputs,
+        out=out,
+        errors=errors,
+        store=None if no_store else store,
+        profile="fast" if fast else "default",
+        model_dir=model,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+    )
+    try:
+        with progress(err, count_inputs(inputs), "batch") as advance:
+            summary = run_batch(options, advance)
+    except (ValueError, StoreError, RuntimeError, FileNotFoundError, OSError) as error:
+        raise _fail(str(error)) from None
+    _print_summary(summary, options.errors_path, out)
+    if summary.rows == 0 and summary.failures:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if summary.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_summary(summary, errors_path: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    rate = summary.analysed / summary.seconds if summary.seconds else 0.0
+    err.print(
+        f"{summary.rows} article(s) in {out} ({summary.analysed} analysed, {summary.reused} already done, "
+        f"{summary.duplicates} duplicate(s) skipped), {len(summary.failures)} failure(s), "
+        f"{summary.seconds:.1f} s ({rate:.2f} articles/s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if summary.languages:
+        table = Table(title="articles per language", title_justify="left")
+        table.add_column("language")
+        table.add_column("articles", justify="right")
+        for code, n in sorted(summary.languages.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(code, str(n))
+        err.print(table)
+    if summary.failures:
+        err.print(
+            f"[bold red]{len(summary.failures)} failure(s)[/], listed in {errors_path}:", highlight=False
+        )
+        for failure in summary.failures[:10]:
+            err.print(f"  {failure.source}: {failure.reason}", highlight=False, soft_wrap=True)
+        if len(summary.failures) > 10:
+            err.print(f"  … and {len(summary.failures) - 10} more", highlight=False)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)

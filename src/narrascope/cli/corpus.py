@@ -1,0 +1,165 @@
+"""``narrascope corpus``: questions about the corpus store (stats, trend chart, entities).
+
+Only parses options and formats rows (rich table, CSV, JSON); the SQL is in
+:mod:`narrascope.corpus.queries` and the chart in :mod:`narrascope.corpus.plot`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narrascope.corpus.store import DEFAULT_STORE
+
+corpus_app = typer.Typer(
+    help="Questions about the corpus store filled by 'narrascope batch'.", no_args_is_help=True
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Path, typer.Option(help="Corpus store written by 'narrascope batch'.")]
+SinceOpt = Annotated[
+    str | None, typer.Option(help="Only articles published on or after this date (YYYY-MM-DD, ISO 8601).")
+]
+
+
+def _open(store: Path):  # type: ignore[no-untyped-def]
+    from narrascope.corpus.store import CorpusStore, StoreError
+
+    try:
+        return CorpusStore(store, readonly=True)
+    except StoreError as error:
+        raise _fail(str(error)) from None
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(f"invalid --since date {value!r} (expected ISO 8601, e.g. 2024-03-01)") from None
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@corpus_app.command("stats")
+def stats_command(
+    by: Annotated[
+        list[str],
+        typer.Option(
+            help="Group by: narrative, subnarrative, language, outlet, domain (comma list or repeat)."
+        ),
+    ],
+    since: SinceOpt = None,
+    store: StoreOpt = DEFAULT_STORE,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Articles and share of articles per narrative, language, outlet… (shares of all articles)."""
+    from narrascope.corpus.queries import stats
+
+    dims = [d.strip() for item in by for d in item.split(",") if d.strip()]
+    with _open(store) as db:
+        try:
+            total, rows = stats(db, dims, _since(since))
+        except ValueError as error:
+            raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"articles": total, "by": dims, "rows": rows}, indent=2, ensure_ascii=False)
+        )
+        sys.stdout.write("\n")
+    elif as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*dims, "articles", "share"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=f"{total} articles" + (f" published since {since}" if since else ""))
+        for dim in dims:
+            table.add_column(dim, overflow="fold")
+        table.add_column("articles", justify="right")
+        table.add_column("share", justify="right")
+        for row in rows:
+            table.add_row(*(str(row[d]) for d in dims), str(row["articles"]), f"{row['share']:.1%}")
+        out.print(table)
+
+
+@corpus_app.command("plot")
+def plot_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Image to write (.png, .svg or .pdf).")],
+    by: Annotated[
+        str, typer.Option(help="narrative or subnarrative (or language, outlet, domain).")
+    ] = "narrative",
+    over: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+    top: Annotated[int, typer.Option(min=1, help="How many leading labels to draw.")] = 6,
+    since: SinceOpt = None,
+    store: StoreOpt = DEFAULT_STORE,
+) -> None:
+    """Chart the share of articles pushing each leading narrative, period by period."""
+    from narrascope.corpus.plot import draw
+    from narrascope.corpus.queries import trend
+
+    with _open(store) as db:
+        try:
+            data = trend(db, by, over, _since(since))
+        except ValueError as error:
+            raise _fail(str(error)) from None
+    if not data.periods:
+        raise _fail(f"no dated articles in {store}: a trend needs records with a 'published' date")
+    drawn = draw(data, output, by=by, over=over, top=top)
+    err.print(f"wrote {output}: {len(drawn)} {by}(s) over {len(data.periods)} {over}(s)", highlight=False)
+
+
+@corpus_app.command("entities")
+def entities_command(
+    role: Annotated[
+        str | None, typer.Option(help="Main role: Protagonist, Antagonist or Innocent (default: any).")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many entities to list.")] = 20,
+    examples: Annotated[int, typer.Option(min=0, help="Articles listed per entity.")] = 3,
+    since: SinceOpt = None,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The entities most often cast in a role, with the articles that do it."""
+    from narrascope.corpus.queries import entities
+
+    if role is not None:
+        role = role.strip().capitalize()
+        if role not in ("Protagonist", "Antagonist", "Innocent"):
+            raise _fail(f"unknown role {role!r}; choose from Protagonist, Antagonist, Innocent")
+    with _open(store) as db:
+        rows = entities(db, role, top, _since(since), examples)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        err.print("no entity framing in the store yet (the entity stage did not run on these articles)")
+        return
+    _entity_table(rows, role)
+
+
+def _entity_table(rows: list[dict[str, Any]], role: str | None) -> None:
+    table = Table(title=f"Entities most often cast as {role or 'any role'}")
+    table.add_column("entity", overflow="fold")
+    table.add_column("articles", justify="right")
+    table.add_column("mentions", justify="right")
+    table.add_column("fine roles", overflow="fold")
+    table.add_column("for example", overflow="fold")
+    for row in rows:
+        fine = ", ".join(f"{k} ({v})" for k, v in list(row["fine_roles"].items())[:3])
+        shown = "\n".join(f"{e['id']}: {e['title']}" for e in row["examples"])
+        table.add_row(row["entity"], str(row["articles"]), str(row["mentions"]), fine, shown)
+    out.print(table)

@@ -1,0 +1,187 @@
+"""One resumable batch run: inputs -> analyses -> journal, store, result and errors files.
+
+Owns the bookkeeping of a run: which articles are already done (journal, then store),
+which are duplicates, the order of work, the failures and the summary. The journal is
+the record of completed work; the store (when enabled) is saved batch by batch in
+one transaction each and also serves finished results to later runs, so a rerun
+never analyses an article twice for the same profile and model version.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from narrascope import __version__
+from narrascope.corpus.journal import Journal, Key, journal_path, out_format
+from narrascope.corpus.runner import AnalyzerSpec, Outcome, make_engine, threads_per_worker
+from narrascope.corpus.store import CorpusStore
+from narrascope.io.corpus_sources import iter_corpus
+from narrascope.io.readers import InputError
+from narrascope.schema import Analysis, Article
+from narrascope.util import atomic_write_text
+
+BATCH_SIZE = 16
+
+
+@dataclass
+class BatchOptions:
+    inputs: list[str]
+    out: Path
+    errors: Path | None = None
+    store: Path | None = None
+    profile: str = "default"
+    model_dir: Path | None = None
+    workers: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    max_bytes: int = 5_000_000
+
+    @property
+    def errors_path(self) -> Path:
+        return self.errors or self.out.with_name(self.out.name + ".errors.jsonl")
+
+
+@dataclass
+class Failure:
+    source: str
+    id: str | None
+    reason: str
+
+    def to_json(self) -> str:
+        return json.dumps({"source": self.source, "id": self.id, "reason": self.reason}, ensure_ascii=False)
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    analysed: int = 0  # analysed by this run
+    reused: int = 0  # found in the journal or the store
+    duplicates: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+Advance = Callable[[int], None]
+
+
+def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
+    """Analyse every article of ``options.inputs``; safe to kill and start again."""
+    out_format(options.out)  # refuse a bad --out before any work
+    start = time.perf_counter()
+    summary = Summary()
+    journal = Journal(journal_path(options.out), options.out)
+    store = CorpusStore(options.store) if options.store else None
+    spec = AnalyzerSpec(
+        options.profile,
+        str(options.model_dir) if options.model_dir else None,
+        threads_per_worker(options.engine, options.workers),
+    )
+    keys: set[Key] = set()
+    tick = advance or (lambda n: None)
+    engine = None
+    try:
+        todo = _pending(options, journal, keys, summary, tick)
+        batches = _served_by_store(todo, store, spec, journal, summary, tick)
+        engine = make_engine(spec, options.engine, options.workers, options.scheduler)
+        for outcomes in engine.map(batches):
+            _finish(outcomes, journal, store, summary)
+            tick(len(outcomes))
+    finally:
+        if engine is not None:
+            engine.close()
+        if store is not None:
+            store.close()
+    summary.rows = journal.compact(options.out, keys)
+    summary.languages = Counter(journal.done[k] for k in keys if k in journal.done)
+    atomic_write_text(options.errors_path, "".join(f.to_json() + "\n" for f in summary.failures))
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _pending(
+    options: BatchOptions, journal: Journal, keys: set[Key], summary: Summary, tick: Advance
+) -> Iterator[Article]:
+    """Articles still to analyse; records the key of every readable article in ``keys``."""
+    for item in iter_corpus(options.inputs, max_bytes=options.max_bytes):
+        if isinstance(item, InputError):
+            summary.failures.append(Failure(item.source, None, item.reason))
+            tick(1)
+            continue
+        key = (item.id, item.content_sha256)
+        if key in keys:
+            summary.duplicates += 1
+            tick(1)
+            continue
+        keys.add(key)
+        if key in journal.done:
+            summary.reused += 1
+            tick(1)
+            continue
+        yield item
+
+
+def _served_by_store(
+    articles: Iterator[Article],
+    store: CorpusStore | None,
+    spec: AnalyzerSpec,
+    journal: Journal,
+    summary: Summary,
+    tick: Advance,
+) -> Iterator[list[Article]]:
+    """Batches of articles to analyse; those the store already holds go straight to the journal."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= BATCH_SIZE:
+            yield from _split(batch, store, spec, journal, summary, tick)
+            batch = []
+    if batch:
+        yield from _split(batch, store, spec, journal, summary, tick)
+
+
+def _split(
+    batch: list[Article],
+    store: CorpusStore | None,
+    spec: AnalyzerSpec,
+    journal: Journal,
+    summary: Summary,
+    tick: Advance,
+) -> Iterator[list[Article]]:
+    if store is not None:
+        found = store.lookup([(a.id, a.content_sha256) for a in batch], spec.profile, __version__)
+        if found:
+            journal.append(list(found.values()))
+            summary.reused += len(found)
+            tick(len(found))
+            batch = [a for a in batch if (a.id, a.content_sha256) not in found]
+    if batch:
+        yield batch
+
+
+def _finish(outcomes: list[Outcome], journal: Journal, store: CorpusStore | None, summary: Summary) -> None:
+    done = [o.analysis for o in outcomes if o.analysis is not None]
+    for o in outcomes:
+        if o.error is not None:
+            summary.failures.append(Failure(o.source or o.article_id, o.article_id, o.error))
+    if store is not None and done:
+        # Store first: a kill between the two leaves the result in the store, which the
+        # next run then copies to the journal instead of analysing again.
+        store.save(Analysis.model_validate_json(line) for line in done)
+    journal.append(done)
+    summary.analysed += len(done)
+
+
+def count_inputs(inputs: list[str]) -> int | None:
+    """A cheap upper bound on the number of records, for the progress bar (None if unknown)."""
+    from narrascope.io.corpus_sources import estimate_records
+
+    try:
+        return estimate_records(inputs)
+    except OSError:
+        return None

@@ -1,0 +1,180 @@
+"""Aggregate questions about the corpus store: counts and shares, trends, entity roles.
+
+Owns the SQL over the store's tables (see ``store``); returns plain rows that the CLI
+prints as a table, CSV or JSON, and that ``plot`` draws. Group-by dimensions come from
+a fixed list, never from user text pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from narrascope.corpus.store import CorpusStore, utc_iso
+
+DIMENSIONS = ("narrative", "subnarrative", "language", "outlet", "domain")
+PERIODS = {
+    "day": "date(a.published)",
+    # SQLite: 'weekday 0' moves to the next Sunday (or stays), -6 days is that week's Monday.
+    "week": "date(a.published, 'weekday 0', '-6 days')",
+    "month": "strftime('%Y-%m-01', a.published)",
+}
+OTHER = "Other"
+UNKNOWN = "(unknown)"
+
+
+def _where(since: datetime | None) -> tuple[str, list[Any]]:
+    if since is None:
+        return "", []
+    return " WHERE a.published >= ?", [utc_iso(since)]
+
+
+def _joins(by: list[str]) -> tuple[list[str], list[str]]:
+    """SQL joins and select expressions for the group-by dimensions ``by``."""
+    joins, exprs = [], []
+    for dim in by:
+        if dim not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dim!r}; choose from {', '.join(DIMENSIONS)}")
+        if dim == "narrative":
+            joins.append(
+                "LEFT JOIN narratives nar ON nar.id = a.id AND nar.content_sha256 = a.content_sha256 "
+                "AND nar.parent IS NULL"
+            )
+            exprs.append(f"COALESCE(nar.label, '{OTHER}')")
+        elif dim == "subnarrative":
+            parent = "sub.parent = nar.label" if "narrative" in by else "sub.parent IS NOT NULL"
+            joins.append(
+                "LEFT JOIN narratives sub ON sub.id = a.id AND sub.content_sha256 = a.content_sha256 "
+                f"AND {parent}"
+            )
+            exprs.append(f"COALESCE(sub.label, '{OTHER}')")
+        else:
+            exprs.append(f"COALESCE(a.{dim}, '{UNKNOWN}')")
+    return joins, exprs
+
+
+def stats(
+    store: CorpusStore, by: list[str], since: datetime | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """Articles per combination of ``by`` values, with their share of all (filtered) articles.
+
+    An article pushing two narratives counts once under each, so narrative shares can sum
+    to more than 1; articles pushing none are counted under ``Other``.
+    """
+    where, params = _where(since)
+    total = int(store.db.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0])
+    joins, exprs = _joins(by)
+    cols = ", ".join(f"{e} AS d{i}" for i, e in enumerate(exprs))
+    group = ", ".join(f"d{i}" for i in range(len(exprs)))
+    sql = (
+        f"SELECT {cols}, COUNT(*) AS n FROM articles a {' '.join(joins)}{where} "
+        f"GROUP BY {group} ORDER BY n DESC, {group}"
+    )
+    rows = []
+    for record in store.db.execute(sql, params):
+        row: dict[str, Any] = dict(zip(by, record[:-1], strict=True))
+        row["articles"] = int(record[-1])
+        row["share"] = round(record[-1] / total, 4) if total else 0.0
+        rows.append(row)
+    return total, rows
+
+
+@dataclass
+class Trend:
+    """Articles per period, and per label per period, for dated articles."""
+
+    periods: list[str] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
+    series: dict[str, list[int]] = field(default_factory=dict)
+    undated: int = 0
+
+
+def trend(
+    store: CorpusStore, by: str = "narrative", over: str = "week", since: datetime | None = None
+) -> Trend:
+    if over not in PERIODS:
+        raise ValueError(f"unknown period {over!r}; choose from {', '.join(PERIODS)}")
+    where, params = _where(since)
+    dated = f"{where} AND" if where else " WHERE"
+    period = PERIODS[over]
+    joins, exprs = _joins([by])
+    totals = dict(
+        store.db.execute(
+            f"SELECT {period} AS p, COUNT(*) FROM articles a{dated} a.published IS NOT NULL GROUP BY p",
+            params,
+        ).fetchall()
+    )
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    sql = (
+        f"SELECT {period} AS p, {exprs[0]} AS label, COUNT(*) FROM articles a {' '.join(joins)}"
+        f"{dated} a.published IS NOT NULL GROUP BY p, label"
+    )
+    for p, label, n in store.db.execute(sql, params):
+        counts[label][p] = int(n)
+    undated = store.db.execute("SELECT COUNT(*) FROM articles WHERE published IS NULL").fetchone()[0]
+    periods = sorted(totals)
+    return Trend(
+        periods=periods,
+        totals=[int(totals[p]) for p in periods],
+        series={label: [c.get(p, 0) for p in periods] for label, c in sorted(counts.items())},
+        undated=int(undated),
+    )
+
+
+def entities(
+    store: CorpusStore, role: str | None, top: int = 20, since: datetime | None = None, examples: int = 5
+) -> list[dict[str, Any]]:
+    """Entities most often cast in ``role`` (any role if None), by number of articles.
+
+    Names are grouped case-insensitively; the most frequent spelling is shown. Each entry
+    lists up to ``examples`` article ids that cast the entity so.
+    """
+    where, params = _where(since)
+    clause = f"{where} AND" if where else " WHERE"
+    sql = (
+        "SELECT e.name, e.main_role, e.fine_roles, e.mentions, a.id, a.title FROM entities e "
+        "JOIN articles a ON a.id = e.id AND a.content_sha256 = e.content_sha256"
+    )
+    if role:
+        sql += f"{clause} e.main_role = ?"
+        params = [*params, role]
+    elif where:
+        sql += where
+    sql += " ORDER BY a.id"
+    groups: dict[str, dict[str, Any]] = {}
+    for name, main_role, fine, mentions, article_id, title in store.db.execute(sql, params):
+        g = groups.setdefault(
+            name.casefold(),
+            {
+                "spellings": Counter(),
+                "articles": {},
+                "mentions": 0,
+                "fine_roles": Counter(),
+                "roles": Counter(),
+            },
+        )
+        g["spellings"][name] += 1
+        g["articles"].setdefault(article_id, title)
+        g["mentions"] += int(mentions)
+        g["fine_roles"].update(json.loads(fine))
+        g["roles"][main_role] += 1
+    ranked = sorted(groups.values(), key=lambda g: (-len(g["articles"]), -g["mentions"], _name(g)))
+    return [
+        {
+            "entity": _name(g),
+            "articles": len(g["articles"]),
+            "mentions": g["mentions"],
+            "main_roles": dict(g["roles"].most_common()),
+            "fine_roles": dict(g["fine_roles"].most_common()),
+            "examples": [{"id": i, "title": t} for i, t in list(g["articles"].items())[:examples]],
+        }
+        for g in ranked[:top]
+    ]
+
+
+def _name(group: dict[str, Any]) -> str:
+    spellings: Counter[str] = group["spellings"]
+    return sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
