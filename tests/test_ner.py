@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narrascope.models.roles import LANGUAGES, RoleClassifier, role_features
 from narrascope.nlp.ner import Candidate, Gazetteer, MentionDetector, capitalised_runs, resolve_overlaps
@@ -149,3 +153,17 @@ def test_text_pieces_cover_the_text_and_cut_at_boundaries():
     assert all(len(p) <= 1000 for _, p in pieces)
     assert all(text[o : o + len(p)] == p for o, p in pieces)
     assert all(p.endswith(("\n", ". ", ".")) for _, p in pieces[:-1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(1, 12), st.sampled_from(["spacy", "caps", "gazetteer"]))
+    )
+)
+def test_resolve_overlaps_keeps_disjoint_spans_and_covers_every_dropped_one(raw):
+    cands = [Candidate(s, s + n, "x" * n, src) for s, n, src in raw]
+    kept = resolve_overlaps(cands)
+    assert all(a.end <= b.start for a, b in pairwise(kept))
+    for c in cands:  # every candidate is kept or overlaps a kept span at least as long
+        assert any(k.start < c.end and c.start < k.end and k.end - k.start >= c.end - c.start for k in kept)

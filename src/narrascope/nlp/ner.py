@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -243,14 +244,25 @@ def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]
 
 
 def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Keep the longest of overlapping spans (statistical NER wins ties), in text order."""
+    """Keep the longest of overlapping spans (statistical NER wins ties), in text order.
+
+    Kept spans never overlap each other, so a new span only needs checking against its
+    neighbours in start order: O(n log n) even for very long texts."""
     priority = {"spacy": 0, "natasha": 0, "gazetteer": 1, "caps": 2, "latin": 2}
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), priority.get(c.source, 3), c.start))
-    taken: list[Candidate] = []
+    starts: list[int] = []
+    taken: dict[int, Candidate] = {}
     for cand in ordered:
-        if cand.end > cand.start and all(cand.end <= t.start or cand.start >= t.end for t in taken):
-            taken.append(cand)
-    return sorted(taken, key=lambda c: c.start)
+        if cand.end <= cand.start:
+            continue
+        i = bisect_right(starts, cand.start)
+        if i > 0 and taken[starts[i - 1]].end > cand.start:
+            continue
+        if i < len(starts) and starts[i] < cand.end:
+            continue
+        insort(starts, cand.start)
+        taken[cand.start] = cand
+    return [taken[start] for start in starts]
 
 
 def entity_key(mention: str) -> str:
