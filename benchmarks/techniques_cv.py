@@ -151,11 +151,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/ptc-semeval2020-task11"))
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="Only the default tagger decoding grid.")
+    parser.add_argument("--quick", action="store_true", help="Only the tagger decoding grid, no baselines.")
+    parser.add_argument(
+        "--delexicalised", action="store_true", help="The language-independent (transfer) model's grid."
+    )
     args = parser.parse_args()
     corpus = read_ptc(args.data)
-    base = TechniqueConfig()
-    docs = [doc_tokens(t, base.sentence_weight) for t in corpus.texts]
+    base = TechniqueConfig(lexical=not args.delexicalised)
+    docs = [doc_tokens(t, base.sentence_weight, base.lexical) for t in corpus.texts]
     folds = fold_assignment(corpus.ids, args.folds)
     lines = [
         "| variant | span P | span R | span F1 | labeled span F1 | predicted spans | note |",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from narrascope.models.techniques import (
     TechniqueModel,
     TechniqueTagger,
     doc_tokens,
+    form,
     spans_from_scores,
     token_labels,
     tokenize,
@@ -155,3 +157,20 @@ def test_cli_bad_inputs_exit_2(tmp_path: Path):
     assert missing.returncode == 2 and "no such directory" in missing.stderr
     no_data = run_cli("train", "techniques", "--data", str(tmp_path), "--out", str(tmp_path / "m"))
     assert no_data.returncode == 2 and "train-articles" in no_data.stderr
+
+
+def test_delexicalised_forms_keep_no_word_identity():
+    assert form("Traitors", lexical=False) == form("Warriors", lexical=False) == "<Xx2>"
+    assert form("?", lexical=False) == "?"
+    assert form("Предатели", lexical=True) == "предатели"
+
+
+def test_tagger_uses_the_transfer_model_for_transfer_languages(tiny_model: TechniqueModel, tmp_path: Path):
+    texts = ARTICLES * 3
+    delex = TechniqueModel(replace(TINY, lexical=False)).fit(texts, [gold_spans(t) for t in texts])
+    tiny_model.save(tmp_path, {"note": "test"})
+    delex.save(tmp_path / "transfer", {"note": "test"})
+    tagger = TechniqueTagger.load(tmp_path)
+    assert tagger.transfer.config.lexical is False and tagger.model.config.lexical is True
+    (result,) = tagger.tag(["Порт\n\nКорумпированные предатели продали порт!"], ["ru"])
+    assert result.trust == "transfer"

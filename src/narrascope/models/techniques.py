@@ -66,9 +66,12 @@ class TechniqueConfig:
     threshold: float = 0.15
     max_gap: int = 8
     min_tokens: int = 1
-    span_C: float = 2.0
+    span_C: float = 0.5
     span_features: int = 2**17
     sentence_C: float = 1.0
+    # False: every word is replaced by its shape and length class before features are
+    # built, leaving only language-independent cues (the transfer model).
+    lexical: bool = True
     # Token score = (1 - sentence_mix) * tagger + sentence_mix * sentence head.
     sentence_mix: float = 0.3
 
@@ -112,14 +115,22 @@ def _rep_bucket(count: int) -> str:
     return "1" if count <= 1 else "2" if count == 2 else "3-4" if count <= 4 else "5+"
 
 
-def doc_tokens(text: str, sentence_weight: float = 1.0) -> DocTokens:
+def form(word: str, lexical: bool) -> str:
+    """The token as features see it: lower-cased, or (not ``lexical``) its shape and length class."""
+    if lexical or not word[:1].isalnum():
+        return word.lower()
+    return f"<{_shape(word)}{min(len(word), 12) // 4}>"
+
+
+def doc_tokens(text: str, sentence_weight: float = 1.0, lexical: bool = True) -> DocTokens:
     """Tokenise ``text`` and build the token tagger's features."""
     tokens = tokenize(text)
     sentences = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
     sent_of = _sentence_index(tokens, sentences)
     words = [text[a:b] for a, b in tokens]
-    lower = [w.lower() for w in words]
-    counts = Counter(w for w in lower if len(w) > 3)
+    real = [w.lower() for w in words]
+    lower = [form(w, lexical) for w in words]
+    counts = Counter(w for w in real if len(w) > 3)
     by_sentence: dict[int, list[int]] = {}
     for i, s in enumerate(sent_of):
         by_sentence.setdefault(s, []).append(i)
@@ -127,7 +138,7 @@ def doc_tokens(text: str, sentence_weight: float = 1.0) -> DocTokens:
     doc = DocTokens(tokens, sent_of, sentences)
     seen: Counter[str] = Counter()
     quoted = _inside_quotes(words, sent_of)
-    for i, w in enumerate(lower):
+    for i, w in enumerate(real):
         f = _local_features(words, lower, i)
         s = sent_of[i]
         idx = by_sentence[s]
@@ -189,11 +200,11 @@ def _inside_quotes(words: list[str], sent_of: list[int]) -> list[bool]:
     return out
 
 
-def sentence_head_features(text: str, doc: DocTokens) -> list[dict[str, float]]:
+def sentence_head_features(text: str, doc: DocTokens, lexical: bool = True) -> list[dict[str, float]]:
     """Word uni- and bigrams of each sentence (for the sentence head), one dict per sentence."""
     words: dict[int, list[str]] = {}
     for (a, b), s in zip(doc.spans, doc.sentence_of, strict=True):
-        words.setdefault(s, []).append(text[a:b].lower())
+        words.setdefault(s, []).append(form(text[a:b], lexical))
     out = []
     for s in range(len(doc.sentences)):
         ws = words.get(s, [])
@@ -207,9 +218,9 @@ def sentence_head_features(text: str, doc: DocTokens) -> list[dict[str, float]]:
     return out
 
 
-def span_features(text: str, start: int, end: int, doc: DocTokens | None = None) -> dict[str, float]:
+def span_features(text: str, start: int, end: int, lexical: bool = True) -> dict[str, float]:
     """Features of a candidate span for the technique classifier."""
-    inner = [text[a:b].lower() for a, b in tokenize(text[start:end])]
+    inner = [form(text[start + a : start + b], lexical) for a, b in tokenize(text[start:end])]
     f: dict[str, float] = {"bias": 1.0}
     scale = 1.0 / math.sqrt(max(1, len(inner)))
     for w in inner:
@@ -220,8 +231,9 @@ def span_features(text: str, start: int, end: int, doc: DocTokens | None = None)
         f["first=" + inner[0]] = 1.0
         f["last=" + inner[-1]] = 1.0
     f[f"len={min(8, len(inner).bit_length())}"] = 1.0
-    left = [text[a:b].lower() for a, b in tokenize(text[max(0, start - 60) : start])][-4:]
-    right = [text[a:b].lower() for a, b in tokenize(text[end : end + 60])][:4]
+    lo = max(0, start - 60)
+    left = [form(text[lo + a : lo + b], lexical) for a, b in tokenize(text[lo:start])][-4:]
+    right = [form(text[end + a : end + b], lexical) for a, b in tokenize(text[end : end + 60])][:4]
     for w in left:
         f["l=" + w] = 0.5
     for w in right:
@@ -271,6 +283,9 @@ class TechniqueModel:
         self.sentence_: OneVsRestLinear | None = None
 
     # -- features --------------------------------------------------------------
+    def doc(self, text: str) -> DocTokens:
+        return doc_tokens(text, self.config.sentence_weight, self.config.lexical)
+
     def _hasher(self) -> FeatureHasher:
         return FeatureHasher(n_features=self.config.n_features, alternate_sign=False, dtype=np.float32)
 
@@ -289,7 +304,7 @@ class TechniqueModel:
         docs: Sequence[DocTokens] | None = None,
     ) -> TechniqueModel:
         """``spans[i]``: the gold ``(start, end, technique)`` of ``texts[i]``."""
-        docs = docs if docs is not None else [doc_tokens(t, self.config.sentence_weight) for t in texts]
+        docs = docs if docs is not None else [self.doc(t) for t in texts]
         y = np.concatenate([token_labels(d.spans, s) for d, s in zip(docs, spans, strict=True)])
         self.tagger_ = self._fit_tagger(self.token_matrix(docs), y)
         self.sentence_ = self._fit_sentence_head(texts, docs, spans)
@@ -297,7 +312,8 @@ class TechniqueModel:
         return self
 
     def sentence_matrix(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> sp.csr_matrix:
-        rows = [f for t, d in zip(texts, docs, strict=True) for f in sentence_head_features(t, d)]
+        lexical = self.config.lexical
+        rows = [f for t, d in zip(texts, docs, strict=True) for f in sentence_head_features(t, d, lexical)]
         return self._span_hasher().transform(rows).tocsr()
 
     def _fit_sentence_head(
@@ -323,8 +339,11 @@ class TechniqueModel:
     ) -> OneVsRestLinear:
         rows, labels = [], []
         for text, doc_spans in zip(texts, spans, strict=True):
-            for start, end, tech in doc_spans:
-                rows.append(span_features(text, start, end))
+            # Predicted spans are often longer than gold ones (whole clauses), so the
+            # classifier also learns from sentences, labelled by the technique that
+            # covers most of them: labeled span F1 0.068 -> 0.090 in CV.
+            for start, end, tech in [*doc_spans, *sentence_examples(text, doc_spans)]:
+                rows.append(span_features(text, start, end, self.config.lexical))
                 labels.append(TECHNIQUES.index(tech))
         X = self._span_hasher().transform(rows).tocsr()
         coef = np.zeros((len(TECHNIQUES), X.shape[1]), dtype=np.float32)
@@ -378,7 +397,8 @@ class TechniqueModel:
             raise RuntimeError("TechniqueModel is not fitted")
         if not spans:
             return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
-        X = self._span_hasher().transform([span_features(text, a, b) for a, b in spans]).tocsr()
+        rows = [span_features(text, a, b, self.config.lexical) for a, b in spans]
+        X = self._span_hasher().transform(rows).tocsr()
         z = self.classifier_.decision_function(X)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -396,7 +416,7 @@ class TechniqueModel:
         return out
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
-        docs = [doc_tokens(t, self.config.sentence_weight) for t in texts]
+        docs = [self.doc(t) for t in texts]
         scores = self.token_scores(texts, docs)
         return [self.decode(t, d, s) for t, d, s in zip(texts, docs, scores, strict=True)]
 
@@ -442,6 +462,20 @@ class TechniqueModel:
         return self
 
 
+def sentence_examples(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sentences overlapping a gold span, labelled with the technique covering most characters."""
+    out = []
+    for sentence in split_sentences(text):
+        cover: Counter[str] = Counter()
+        for start, end, tech in spans:
+            overlap = min(end, sentence.end) - max(start, sentence.start)
+            if overlap > 0:
+                cover[tech] += overlap
+        if cover:
+            out.append((sentence.start, sentence.end, cover.most_common(1)[0][0]))
+    return out
+
+
 def token_labels(tokens: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> np.ndarray:
     """1 for tokens that overlap any gold span, else 0."""
     y = np.zeros(len(tokens), dtype=np.int8)
@@ -467,21 +501,27 @@ class TechniqueTagger:
 
     ENV_VAR = "NARRASCOPE_TECHNIQUES_MODEL_DIR"
 
-    def __init__(self, model: TechniqueModel) -> None:
+    def __init__(self, model: TechniqueModel, transfer: TechniqueModel | None = None) -> None:
         self.model = model
+        self.transfer = transfer or model
 
     @classmethod
     def load(cls, model_dir: Path | None = None) -> TechniqueTagger:
-        return cls(TechniqueModel.load(model_dir or artifact_dir("techniques", cls.ENV_VAR)))
+        """The English model from ``model_dir``, the transfer model from ``model_dir/transfer`` if any."""
+        directory = model_dir or artifact_dir("techniques", cls.ENV_VAR)
+        model = TechniqueModel.load(directory)
+        has_transfer = (directory / "transfer" / "manifest.json").is_file()
+        return cls(model, TechniqueModel.load(directory / "transfer") if has_transfer else None)
 
     def tag(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Techniques]:
         """One ``Techniques`` per text; offsets are code points into that text, end exclusive."""
         if len(texts) != len(languages):
             raise ValueError("texts and languages differ in length")
         trusts = [trust_for(lang) for lang in languages]
-        todo = [i for i, t in enumerate(trusts) if t != "unsupported"]
-        predicted = self.model.predict([texts[i] for i in todo])
-        by_index = dict(zip(todo, predicted, strict=True))
+        by_index: dict[int, list[tuple[int, int, str, float]]] = {}
+        for trust, model in (("trained", self.model), ("transfer", self.transfer)):
+            todo = [i for i, t in enumerate(trusts) if t == trust]
+            by_index.update(zip(todo, model.predict([texts[i] for i in todo]), strict=True))
         out = []
         for i, (text, trust) in enumerate(zip(texts, trusts, strict=True)):
             spans = [
