@@ -31,7 +31,13 @@ from narrascope.models.techniques import (
     doc_tokens,
     token_labels,
 )
-from narrascope.models.training_techniques import PtcCorpus, as_labels, fold_assignment, read_ptc
+from narrascope.models.training_techniques import (
+    TRANSFER_DEFAULTS,
+    PtcCorpus,
+    as_labels,
+    fold_assignment,
+    read_ptc,
+)
 from narrascope.nlp.segment import split_sentences
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
@@ -170,19 +176,41 @@ def main() -> None:
             lines.append(
                 row(f"baseline: loaded-word lexicon (ratio ≥ {ratio})", corpus, pred, "label Loaded_Language")
             )
+        every = [
+            TechniqueLabel(corpus.ids[i], x.start, x.end, "Loaded_Language")
+            for i, t in enumerate(corpus.texts)
+            for x in split_sentences(t)
+        ]
+        lines.append(row("baseline: every sentence is a span", corpus, every, "label Loaded_Language"))
         for thr in (0.3, 0.5):
             pred = sentence_baseline(corpus, folds, thr)
             lines.append(row(f"baseline: sentence classifier → whole sentence (p ≥ {thr})", corpus, pred))
         print("\n".join(lines), flush=True)
     scores, models = timed("tagger", lambda: oof_tagger(corpus, docs, folds, base))  # type: ignore[misc]
+    name = "delexicalised tagger" if args.delexicalised else "tagger"
+    shipped = TRANSFER_DEFAULTS if args.delexicalised else {}
+    grid = []
     for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
         for thr in (0.15, 0.2, 0.25, 0.3, 0.4):
             for gap in (2, 4, 8):
                 cfg = replace(base, threshold=thr, max_gap=gap, sentence_mix=mix)
                 pred = decode_all(corpus, docs, scores, models, cfg)
-                lines.append(
-                    row(f"tagger ⊕ sentence head, mix {mix}, threshold {thr}, gap {gap}", corpus, pred)
-                )
+                grid.append((span_f1(corpus.gold, pred, corpus.ids).f1, mix, thr, gap, pred))
+    chosen = replace(base, **shipped)
+    for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
+        _, _, thr, gap, pred = max((g for g in grid if g[1] == mix), key=lambda g: g[0])
+        label = {0.0: " (tagger alone)", 1.0: " (sentence head alone)"}.get(mix, "")
+        lines.append(
+            row(f"{name} ⊕ sentence head, mix {mix}{label}, best: threshold {thr}, gap {gap}", corpus, pred)
+        )
+    pred = decode_all(corpus, docs, scores, models, chosen)
+    lines.append(
+        row(
+            f"**shipped**: {name}, mix {chosen.sentence_mix}, threshold {chosen.threshold}, gap {chosen.max_gap}",
+            corpus,
+            pred,
+        )
+    )
     print("\n".join(lines))
 
 
