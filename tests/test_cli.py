@@ -196,6 +196,16 @@ def test_analyze_reports_entities_with_consistent_offsets_and_roles(tmp_path: Pa
         assert all(roles.main_of(f) == entity["main_role"] for f in entity["fine_roles"])
         ev = entity["evidence"]
         assert content[ev["start"] : ev["end"]] == ev["text"]
+    # the other span layers of the default profile quote the text exactly too
+    assert result["techniques"]["trust"] == "trained"
+    for span in result["techniques"]["spans"]:
+        assert content[span["start"] : span["end"]] == span["text"]
+    claims = result["sourcing"]["claims"]
+    assert claims and sum(result["sourcing"]["counts"].values()) == len(claims)
+    for claim in claims:
+        assert content[claim["start"] : claim["end"]] == claim["text"]
+        if claim["source"]:
+            assert content[claim["source"]["start"] : claim["source"]["end"]] == claim["source"]["text"]
 
 
 def test_analyze_classifies_given_mentions(tmp_path: Path):

@@ -449,6 +449,11 @@ def train_roles(
     train_role_model(data, out_dir, cache_path=cache, folds=folds, console=err)
 
 
+from narrascope.cli.ptc import register as _register_techniques  # noqa: E402
+
+_register_techniques(app, evaluate_app, train_app)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,550 @@
+"""Persuasion-technique tagger: finds spans that use one of the 14 PTC techniques and names them.
+
+Two linear models over hashed features, both stored as int8 weight arrays:
+
+1. a token tagger scores every token for "inside some technique span" from the
+   word, its neighbours, affixes, casing, quoting, repetition in the article and a
+   bag of words of its sentence (the sentence part lets whole-sentence techniques
+   such as Doubt light up all their tokens); runs of tokens above a threshold,
+   bridged over short gaps, become spans;
+2. a span classifier names the technique of each span from its words, its length,
+   its context and its sentence.
+
+Owns feature extraction, fitting, decoding, the artifact format and the
+pipeline-facing ``TechniqueTagger``. Knows nothing about files or the CLI. The
+features are English-lexical: other languages get ``trust="transfer"`` and only the
+language-independent cues (casing, quotes, punctuation, repetition) carry over.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+from narrascope.eval.techniques import TECHNIQUE_NAMES, TECHNIQUES
+from narrascope.models.artifacts import artifact_dir
+from narrascope.models.linear import OneVsRestLinear
+from narrascope.nlp.segment import split_sentences
+from narrascope.schema import Techniques, TechniqueSpan
+
+ARTIFACT_FORMAT = 1
+TRAINED_LANGUAGES = frozenset({"en"})
+TRANSFER_LANGUAGES = frozenset({"bg", "hi", "pt", "ru"})
+NOTES = {
+    "trained": "Trained on English span labels (PTC); spans are leads to check, not verdicts.",
+    "transfer": (
+        "No span training data in this language: an English-trained model applied across "
+        "languages; expect few and unreliable spans."
+    ),
+    "unsupported": "Language not supported: technique spans were not computed.",
+}
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+_QUOTES = frozenset('"“”«»„')
+
+
+@dataclass
+class TechniqueConfig:
+    """Hyper-parameters; the defaults are the ones chosen by grouped CV (docs/BENCHMARKS.md)."""
+
+    n_features: int = 2**18
+    alpha: float = 2e-6
+    epochs: int = 8
+    sentence_weight: float = 1.0
+    threshold: float = 0.15
+    max_gap: int = 8
+    min_tokens: int = 1
+    span_C: float = 0.5
+    span_features: int = 2**17
+    sentence_C: float = 1.0
+    # False: every word is replaced by its shape and length class before features are
+    # built, leaving only language-independent cues (the transfer model).
+    lexical: bool = True
+    # Token score = (1 - sentence_mix) * tagger + sentence_mix * sentence head.
+    sentence_mix: float = 0.3
+
+
+@dataclass
+class DocTokens:
+    """Tokens of one text with their sentence index and feature dicts."""
+
+    spans: list[tuple[int, int]]
+    sentence_of: list[int]
+    sentences: list[tuple[int, int]]
+    features: list[dict[str, float]] = field(default_factory=list)
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if not word[0].isalnum():
+        return "p:" + word
+    if word.isupper() and len(word) > 1:
+        return "X"
+    if word[0].isupper():
+        return "Xx"
+    return "x"
+
+
+def _sentence_index(tokens: list[tuple[int, int]], sentences: list[tuple[int, int]]) -> list[int]:
+    out, s = [], 0
+    for start, _ in tokens:
+        while s + 1 < len(sentences) and start >= sentences[s + 1][0]:
+            s += 1
+        out.append(s)
+    return out
+
+
+def _rep_bucket(count: int) -> str:
+    return "1" if count <= 1 else "2" if count == 2 else "3-4" if count <= 4 else "5+"
+
+
+def form(word: str, lexical: bool) -> str:
+    """The token as features see it: lower-cased, or (not ``lexical``) its shape and length class."""
+    if lexical or not word[:1].isalnum():
+        return word.lower()
+    return f"<{_shape(word)}{min(len(word), 12) // 4}>"
+
+
+def doc_tokens(text: str, sentence_weight: float = 1.0, lexical: bool = True) -> DocTokens:
+    """Tokenise ``text`` and build the token tagger's features."""
+    tokens = tokenize(text)
+    sentences = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
+    sent_of = _sentence_index(tokens, sentences)
+    words = [text[a:b] for a, b in tokens]
+    real = [w.lower() for w in words]
+    lower = [form(w, lexical) for w in words]
+    counts = Counter(w for w in real if len(w) > 3)
+    by_sentence: dict[int, list[int]] = {}
+    for i, s in enumerate(sent_of):
+        by_sentence.setdefault(s, []).append(i)
+    sent_feats = {s: _sentence_features(lower, idx, sentence_weight) for s, idx in by_sentence.items()}
+    doc = DocTokens(tokens, sent_of, sentences)
+    seen: Counter[str] = Counter()
+    quoted = _inside_quotes(words, sent_of)
+    for i, w in enumerate(real):
+        f = _local_features(words, lower, i)
+        s = sent_of[i]
+        idx = by_sentence[s]
+        f[f"pos={min(4, 5 * (i - idx[0]) // max(1, len(idx)))}"] = 1.0
+        if quoted[i]:
+            f["inquote"] = 1.0
+        if len(w) > 3:
+            f["rep=" + _rep_bucket(counts[w])] = 1.0
+            if seen[w]:
+                f["seen_before"] = 1.0
+            seen[w] += 1
+        if s == 0:
+            f["title"] = 1.0
+        f.update(sent_feats[s])
+        doc.features.append(f)
+    return doc
+
+
+def _local_features(words: list[str], lower: list[str], i: int) -> dict[str, float]:
+    w = lower[i]
+    n = len(lower)
+    f = {
+        "bias": 1.0,
+        "w=" + w: 1.0,
+        "pre3=" + w[:3]: 1.0,
+        "suf3=" + w[-3:]: 1.0,
+        "shape=" + _shape(words[i]): 1.0,
+    }
+    for k in (-2, -1, 1, 2):
+        j = i + k
+        f[f"w{k}=" + (lower[j] if 0 <= j < n else "<s>")] = 1.0
+    f["b-=" + (lower[i - 1] if i else "<s>") + "|" + w] = 1.0
+    f["b+=" + w + "|" + (lower[i + 1] if i + 1 < n else "</s>")] = 1.0
+    return f
+
+
+def _sentence_features(lower: list[str], idx: list[int], weight: float) -> dict[str, float]:
+    """Bag of words of the sentence, scaled so a sentence weighs the same whatever its length."""
+    words = {lower[i] for i in idx}
+    scale = weight / math.sqrt(max(1, len(words)))
+    f = {"s=" + w: scale for w in words}
+    f[f"slen={min(6, len(idx) // 8)}"] = 1.0
+    for mark, name in (("?", "q"), ("!", "excl"), ('"', "quote"), ("“", "quote")):
+        if mark in words:
+            f["s_has_" + name] = 1.0
+    return f
+
+
+def _inside_quotes(words: list[str], sent_of: list[int]) -> list[bool]:
+    out, inside, last_sent = [], False, -1
+    for w, s in zip(words, sent_of, strict=True):
+        if s != last_sent:
+            inside, last_sent = False, s
+        if w in _QUOTES:
+            inside = not inside
+            out.append(False)
+        else:
+            out.append(inside)
+    return out
+
+
+def sentence_head_features(text: str, doc: DocTokens, lexical: bool = True) -> list[dict[str, float]]:
+    """Word uni- and bigrams of each sentence (for the sentence head), one dict per sentence."""
+    words: dict[int, list[str]] = {}
+    for (a, b), s in zip(doc.spans, doc.sentence_of, strict=True):
+        words.setdefault(s, []).append(form(text[a:b], lexical))
+    out = []
+    for s in range(len(doc.sentences)):
+        ws = words.get(s, [])
+        scale = 1.0 / math.sqrt(max(1, len(ws)))
+        f = {"bias": 1.0, f"slen={min(6, len(ws) // 8)}": 1.0}
+        for w in ws:
+            f["w=" + w] = scale
+        for u, v in itertools.pairwise(ws):
+            f["b=" + u + "|" + v] = scale
+        out.append(f)
+    return out
+
+
+def span_features(text: str, start: int, end: int, lexical: bool = True) -> dict[str, float]:
+    """Features of a candidate span for the technique classifier."""
+    inner = [form(text[start + a : start + b], lexical) for a, b in tokenize(text[start:end])]
+    f: dict[str, float] = {"bias": 1.0}
+    scale = 1.0 / math.sqrt(max(1, len(inner)))
+    for w in inner:
+        f["w=" + w] = scale
+    for u, v in itertools.pairwise(inner):
+        f["b=" + u + "|" + v] = scale
+    if inner:
+        f["first=" + inner[0]] = 1.0
+        f["last=" + inner[-1]] = 1.0
+    f[f"len={min(8, len(inner).bit_length())}"] = 1.0
+    lo = max(0, start - 60)
+    left = [form(text[lo + a : lo + b], lexical) for a, b in tokenize(text[lo:start])][-4:]
+    right = [form(text[end + a : end + b], lexical) for a, b in tokenize(text[end : end + 60])][:4]
+    for w in left:
+        f["l=" + w] = 0.5
+    for w in right:
+        f["r=" + w] = 0.5
+    if inner and any(w in _QUOTES for w in left[-1:]):
+        f["quoted"] = 1.0
+    body = text[start:end]
+    if body[:1].isupper():
+        f["starts_upper"] = 1.0
+    if body.isupper() and len(body) > 2:
+        f["all_upper"] = 1.0
+    if len(inner) == 1 or (inner and text.lower().count(body.lower()) > 1):
+        f["repeated"] = float(text.lower().count(body.lower()) > 1)
+    return f
+
+
+def spans_from_scores(
+    tokens: list[tuple[int, int]], scores: np.ndarray, threshold: float, max_gap: int, min_tokens: int
+) -> list[tuple[int, int, float]]:
+    """Runs of tokens scoring >= threshold, bridged over gaps of <= max_gap tokens.
+
+    Returns ``(start_char, end_char, mean_score)``.
+    """
+    hot = np.flatnonzero(scores >= threshold)
+    runs: list[list[int]] = []
+    for i in hot:
+        if runs and i - runs[-1][-1] <= max_gap + 1:
+            runs[-1].append(int(i))
+        else:
+            runs.append([int(i)])
+    out = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if last - first + 1 < min_tokens:
+            continue
+        out.append((tokens[first][0], tokens[last][1], float(scores[first : last + 1].mean())))
+    return out
+
+
+class TechniqueModel:
+    """Token tagger + span technique classifier (sklearn-style ``fit``/``predict``)."""
+
+    def __init__(self, config: TechniqueConfig | None = None) -> None:
+        self.config = config or TechniqueConfig()
+        self.tagger_: OneVsRestLinear | None = None
+        self.classifier_: OneVsRestLinear | None = None
+        self.sentence_: OneVsRestLinear | None = None
+
+    # -- features --------------------------------------------------------------
+    def doc(self, text: str) -> DocTokens:
+        return doc_tokens(text, self.config.sentence_weight, self.config.lexical)
+
+    def _hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.config.n_features, alternate_sign=False, dtype=np.float32)
+
+    def _span_hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.config.span_features, alternate_sign=False, dtype=np.float32)
+
+    def token_matrix(self, docs: Sequence[DocTokens]) -> sp.csr_matrix:
+        rows = [f for d in docs for f in d.features]
+        return self._hasher().transform(rows).tocsr()
+
+    # -- fitting ---------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int, str]]],
+        docs: Sequence[DocTokens] | None = None,
+    ) -> TechniqueModel:
+        """``spans[i]``: the gold ``(start, end, technique)`` of ``texts[i]``."""
+        docs = docs if docs is not None else [self.doc(t) for t in texts]
+        y = np.concatenate([token_labels(d.spans, s) for d, s in zip(docs, spans, strict=True)])
+        self.tagger_ = self._fit_tagger(self.token_matrix(docs), y)
+        self.sentence_ = self._fit_sentence_head(texts, docs, spans)
+        self.classifier_ = self._fit_classifier(texts, spans)
+        return self
+
+    def sentence_matrix(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> sp.csr_matrix:
+        lexical = self.config.lexical
+        rows = [f for t, d in zip(texts, docs, strict=True) for f in sentence_head_features(t, d, lexical)]
+        return self._span_hasher().transform(rows).tocsr()
+
+    def _fit_sentence_head(
+        self, texts: Sequence[str], docs: Sequence[DocTokens], spans: Sequence[Sequence[tuple[int, int, str]]]
+    ) -> OneVsRestLinear:
+        y = np.concatenate([token_labels(d.sentences, s) for d, s in zip(docs, spans, strict=True)])
+        head = OneVsRestLinear(C=self.config.sentence_C)
+        return head.fit(self.sentence_matrix(texts, docs), y[:, None])
+
+    def _fit_tagger(self, X: sp.csr_matrix, y: np.ndarray) -> OneVsRestLinear:
+        cfg = self.config
+        sgd = SGDClassifier(
+            loss="log_loss", alpha=cfg.alpha, max_iter=cfg.epochs, tol=None, random_state=0, average=True
+        )
+        sgd.fit(X, y)
+        head = OneVsRestLinear()
+        head.coef_ = sgd.coef_.astype(np.float32)
+        head.intercept_ = sgd.intercept_.astype(np.float32)
+        return head
+
+    def _fit_classifier(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]]
+    ) -> OneVsRestLinear:
+        rows, labels = [], []
+        for text, doc_spans in zip(texts, spans, strict=True):
+            # Predicted spans are often longer than gold ones (whole clauses), so the
+            # classifier also learns from sentences, labelled by the technique that
+            # covers most of them: labeled span F1 0.068 -> 0.090 in CV.
+            for start, end, tech in [*doc_spans, *sentence_examples(text, doc_spans)]:
+                rows.append(span_features(text, start, end, self.config.lexical))
+                labels.append(TECHNIQUES.index(tech))
+        X = self._span_hasher().transform(rows).tocsr()
+        coef = np.zeros((len(TECHNIQUES), X.shape[1]), dtype=np.float32)
+        intercept = np.full(len(TECHNIQUES), -30.0, dtype=np.float32)
+        classes = sorted(set(labels))
+        if len(classes) == 1:
+            intercept[classes[0]] = 0.0
+        else:
+            lr = LogisticRegression(C=self.config.span_C, max_iter=2000).fit(X, np.array(labels))
+            if len(classes) == 2:
+                # sklearn keeps one weight vector for two classes; split it so a softmax matches.
+                w, b = lr.coef_[0] / 2, lr.intercept_[0] / 2
+                coef[classes[0]], coef[classes[1]] = -w, w
+                intercept[classes[0]], intercept[classes[1]] = -b, b
+            else:
+                for k, cls in enumerate(lr.classes_):
+                    coef[cls], intercept[cls] = lr.coef_[k], lr.intercept_[k]
+        head = OneVsRestLinear()
+        head.coef_, head.intercept_ = coef, intercept
+        return head
+
+    # -- prediction ------------------------------------------------------------
+    def score_parts(
+        self, texts: Sequence[str], docs: Sequence[DocTokens]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per doc: (tagger probability, sentence-head probability of the token's sentence) per token."""
+        if self.tagger_ is None or self.sentence_ is None:
+            raise RuntimeError("TechniqueModel is not fitted")
+        if not docs:
+            return []
+        tok = self.tagger_.predict_proba(self.token_matrix(docs))[:, 0]
+        sent = self.sentence_.predict_proba(self.sentence_matrix(texts, docs))[:, 0]
+        tb = np.cumsum([0] + [len(d.spans) for d in docs])
+        sb = np.cumsum([0] + [len(d.sentences) for d in docs])
+        out = []
+        for i, d in enumerate(docs):
+            per_sentence = sent[sb[i] : sb[i + 1]]
+            out.append((tok[tb[i] : tb[i + 1]], per_sentence[np.asarray(d.sentence_of, dtype=np.int64)]))
+        return out
+
+    def mix(self, parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        w = self.config.sentence_mix
+        return (1.0 - w) * parts[0] + w * parts[1]
+
+    def token_scores(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> list[np.ndarray]:
+        return [self.mix(p) for p in self.score_parts(texts, docs)]
+
+    def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``(n_spans, 14)`` technique probabilities (softmax over the classifier's scores)."""
+        if self.classifier_ is None:
+            raise RuntimeError("TechniqueModel is not fitted")
+        if not spans:
+            return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
+        rows = [span_features(text, a, b, self.config.lexical) for a, b in spans]
+        X = self._span_hasher().transform(rows).tocsr()
+        z = self.classifier_.decision_function(X)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def decode(self, text: str, doc: DocTokens, scores: np.ndarray) -> list[tuple[int, int, str, float]]:
+        """Spans ``(start, end, technique, confidence)`` from token scores."""
+        cfg = self.config
+        found = spans_from_scores(doc.spans, scores, cfg.threshold, cfg.max_gap, cfg.min_tokens)
+        probs = self.classify_spans(text, [(a, b) for a, b, _ in found])
+        out = []
+        for (start, end, score), p in zip(found, probs, strict=True):
+            k = int(np.argmax(p))
+            out.append((start, end, TECHNIQUES[k], float(score * p[k])))
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
+        docs = [self.doc(t) for t in texts]
+        scores = self.token_scores(texts, docs)
+        return [self.decode(t, d, s) for t, d, s in zip(texts, docs, scores, strict=True)]
+
+    # -- artifacts -------------------------------------------------------------
+    def save(self, directory: Path, manifest: dict[str, Any]) -> None:
+        if self.tagger_ is None or self.classifier_ is None:
+            raise RuntimeError("TechniqueModel is not fitted")
+        directory.mkdir(parents=True, exist_ok=True)
+        assert self.sentence_ is not None
+        arrays = {
+            **self.tagger_.to_arrays("tagger_"),
+            **self.sentence_.to_arrays("sentence_"),
+            **self.classifier_.to_arrays("classifier_"),
+        }
+        np.savez_compressed(directory / "techniques.npz", **arrays)  # type: ignore[arg-type]
+        meta = {
+            "format": ARTIFACT_FORMAT,
+            "config": asdict(self.config),
+            "techniques": TECHNIQUES,
+            **manifest,
+        }
+        (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path) -> TechniqueModel:
+        manifest_path, weights = directory / "manifest.json", directory / "techniques.npz"
+        if not manifest_path.is_file() or not weights.is_file():
+            raise FileNotFoundError(
+                f"{directory}: no technique model (need manifest.json and techniques.npz); "
+                "train one with `narrascope train techniques`"
+            )
+        meta = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if meta.get("format") != ARTIFACT_FORMAT:
+            raise ValueError(f"{directory}: technique model format {meta.get('format')}, expected 1")
+        if list(meta.get("techniques", [])) != list(TECHNIQUES):
+            raise ValueError(f"{directory}: technique model was trained on a different label set")
+        self = cls(TechniqueConfig(**meta["config"]))
+        with np.load(weights) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        self.tagger_ = OneVsRestLinear.from_arrays(arrays, "tagger_")
+        self.sentence_ = OneVsRestLinear.from_arrays(arrays, "sentence_")
+        self.classifier_ = OneVsRestLinear.from_arrays(arrays, "classifier_")
+        return self
+
+
+def sentence_examples(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sentences overlapping a gold span, labelled with the technique covering most characters."""
+    out = []
+    for sentence in split_sentences(text):
+        cover: Counter[str] = Counter()
+        for start, end, tech in spans:
+            overlap = min(end, sentence.end) - max(start, sentence.start)
+            if overlap > 0:
+                cover[tech] += overlap
+        if cover:
+            out.append((sentence.start, sentence.end, cover.most_common(1)[0][0]))
+    return out
+
+
+def token_labels(tokens: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> np.ndarray:
+    """1 for tokens that overlap any gold span, else 0."""
+    y = np.zeros(len(tokens), dtype=np.int8)
+    if not tokens or not spans:
+        return y
+    starts = np.array([a for a, _ in tokens])
+    ends = np.array([b for _, b in tokens])
+    for start, end, _ in spans:
+        y[(starts < end) & (ends > start)] = 1
+    return y
+
+
+def trust_for(language: str | None) -> str:
+    if language in TRAINED_LANGUAGES:
+        return "trained"
+    if language in TRANSFER_LANGUAGES:
+        return "transfer"
+    return "unsupported"
+
+
+class TechniqueTagger:
+    """Pipeline-facing API: ``TechniqueTagger.load().tag(texts, languages)`` → ``schema.Techniques``."""
+
+    ENV_VAR = "NARRASCOPE_TECHNIQUES_MODEL_DIR"
+
+    def __init__(self, model: TechniqueModel, transfer: TechniqueModel | None = None) -> None:
+        self.model = model
+        self.transfer = transfer or model
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> TechniqueTagger:
+        """The English model from ``model_dir``, the transfer model from ``model_dir/transfer`` if any."""
+        directory = model_dir or artifact_dir("techniques", cls.ENV_VAR)
+        model = TechniqueModel.load(directory)
+        has_transfer = (directory / "transfer" / "manifest.json").is_file()
+        return cls(model, TechniqueModel.load(directory / "transfer") if has_transfer else None)
+
+    def tag(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Techniques]:
+        """One ``Techniques`` per text; offsets are code points into that text, end exclusive."""
+        if len(texts) != len(languages):
+            raise ValueError("texts and languages differ in length")
+        trusts = [trust_for(lang) for lang in languages]
+        by_index: dict[int, list[tuple[int, int, str, float]]] = {}
+        for trust, model in (("trained", self.model), ("transfer", self.transfer)):
+            todo = [i for i, t in enumerate(trusts) if t == trust]
+            by_index.update(zip(todo, model.predict([texts[i] for i in todo]), strict=True))
+        out = []
+        for i, (text, trust) in enumerate(zip(texts, trusts, strict=True)):
+            spans = [
+                TechniqueSpan(
+                    start=a,
+                    end=b,
+                    text=text[a:b],
+                    technique=tech,
+                    name=TECHNIQUE_NAMES[tech],
+                    confidence=round(min(1.0, max(0.0, conf)), 4),
+                )
+                for a, b, tech, conf in by_index.get(i, [])
+            ]
+            out.append(Techniques(spans=spans, trust=trust, note=NOTES[trust]))  # type: ignore[arg-type]
+        return out
+
+
+__all__ = [
+    "TechniqueConfig",
+    "TechniqueModel",
+    "TechniqueTagger",
+    "doc_tokens",
+    "spans_from_scores",
+    "token_labels",
+    "tokenize",
+]
