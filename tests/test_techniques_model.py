@@ -44,7 +44,9 @@ def gold_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-TINY = TechniqueConfig(n_features=2**12, span_features=2**11, epochs=20, threshold=0.5, max_gap=0)
+TINY = TechniqueConfig(
+    tagger="sgd", n_features=2**12, span_features=2**11, epochs=20, threshold=0.5, max_gap=0
+)
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +176,22 @@ def test_tagger_uses_the_transfer_model_for_transfer_languages(tiny_model: Techn
     assert tagger.transfer.config.lexical is False and tagger.model.config.lexical is True
     (result,) = tagger.tag(["Порт\n\nКорумпированные предатели продали порт!"], ["ru"])
     assert result.trust == "transfer"
+
+
+def test_crf_tagger_fits_predicts_and_roundtrips(tmp_path: Path):
+    pytest.importorskip("pycrfsuite")
+    cfg = replace(TINY, tagger="crf", crf_iterations=30, crf_inner_folds=3, sentence_mix=0.0, threshold=0.3)
+    texts = ARTICLES * 3
+    model = TechniqueModel(cfg).fit(texts, [gold_spans(t) for t in texts])
+    assert "corrupt" in model.lexicon_
+    (spans,) = model.predict([ARTICLES[0]])
+    assert spans, "the CRF should fire on a phrase it was trained on"
+    for start, end, tech, conf in spans:
+        assert 0 <= start < end <= len(ARTICLES[0])
+        assert tech in TECHNIQUES
+        assert 0.0 <= conf <= 1.0
+    model.save(tmp_path, {"note": "test"})
+    loaded = TechniqueModel.load(tmp_path)
+    before = [(a, b, t) for a, b, t, _ in model.predict([ARTICLES[1]])[0]]
+    assert before == [(a, b, t) for a, b, t, _ in loaded.predict([ARTICLES[1]])[0]]
+    assert model.predict([""]) == [[]]

@@ -146,7 +146,7 @@ def entities_command(
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
     if not rows:
-        err.print("no entity framing in the store (these articles were analysed with --fast, which skips entities)")
+        err.print("no entity framing in the store (--fast runs skip entities; use the default profile)")
         return
     _entity_table(rows, role)
 

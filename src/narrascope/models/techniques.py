@@ -1,13 +1,14 @@
 """Persuasion-technique tagger: finds spans that use one of the 14 PTC techniques and names them.
 
-Two linear models over hashed features, both stored as int8 weight arrays:
-
-1. a token tagger scores every token for "inside some technique span" from the
-   word, its neighbours, affixes, casing, quoting, repetition in the article and a
-   bag of words of its sentence (the sentence part lets whole-sentence techniques
-   such as Doubt light up all their tokens); runs of tokens above a threshold,
-   bridged over short gaps, become spans;
-2. a span classifier names the technique of each span from its words, its length,
+1. a token tagger scores every token for "inside some technique span": by default a
+   linear-chain CRF (python-crfsuite) over B/I/O tags whose features are the word,
+   affixes, casing, neighbours, quoting, a loaded-word lexicon and the sentence head's
+   probability; the older option (``tagger="sgd"``, used by the transfer model) is a
+   hashed logistic tagger that also sees a bag of words of the sentence; runs of
+   tokens above a threshold, bridged over short gaps, become spans;
+2. a sentence head scores P(sentence contains a technique) (a CRF feature, and mixed
+   into the token score by ``sentence_mix``);
+3. a span classifier names the technique of each span from its words, its length,
    its context and its sentence.
 
 Owns feature extraction, fitting, decoding, the artifact format and the
@@ -22,6 +23,7 @@ import itertools
 import json
 import math
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -40,6 +42,7 @@ from narrascope.nlp.segment import split_sentences
 from narrascope.schema import Techniques, TechniqueSpan
 
 ARTIFACT_FORMAT = 1
+SEED_INNER = 1
 TRAINED_LANGUAGES = frozenset({"en"})
 TRANSFER_LANGUAGES = frozenset({"bg", "hi", "pt", "ru"})
 NOTES = {
@@ -64,7 +67,7 @@ class TechniqueConfig:
     epochs: int = 8
     sentence_weight: float = 1.0
     threshold: float = 0.15
-    max_gap: int = 8
+    max_gap: int = 0
     min_tokens: int = 1
     span_C: float = 0.5
     span_features: int = 2**17
@@ -73,7 +76,14 @@ class TechniqueConfig:
     # built, leaving only language-independent cues (the transfer model).
     lexical: bool = True
     # Token score = (1 - sentence_mix) * tagger + sentence_mix * sentence head.
-    sentence_mix: float = 0.3
+    sentence_mix: float = 0.0
+    # "sgd": hashed logistic token tagger; "crf": linear-chain CRF over BIO tags
+    # (python-crfsuite, L-BFGS with L1 c1 + L2 c2) whose marginal P(inside) is the tagger score.
+    tagger: str = "crf"
+    crf_c1: float = 0.1
+    crf_c2: float = 0.05
+    crf_iterations: int = 100
+    crf_inner_folds: int = 4
 
 
 @dataclass
@@ -273,6 +283,106 @@ def spans_from_scores(
     return out
 
 
+# -- CRF tagger ---------------------------------------------------------------
+_LEXICON_TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
+CrfItem = dict[str, str | float | bool]
+
+
+def loaded_lexicon(
+    texts: Sequence[str],
+    docs: Sequence[DocTokens],
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    min_ratio: float = 0.3,
+) -> list[str]:
+    """Words seen >= 3 times inside Loaded_Language/Name_Calling spans, >= ``min_ratio`` of their uses."""
+    inside: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for text, d, s in zip(texts, docs, spans, strict=True):
+        y = token_labels(d.spans, [x for x in s if x[2] in _LEXICON_TECHNIQUES])
+        for (a, b), yi in zip(d.spans, y, strict=True):
+            w = text[a:b].lower()
+            total[w] += 1
+            inside[w] += int(yi)
+    return sorted(w for w, n in inside.items() if n >= 3 and n / total[w] >= min_ratio)
+
+
+def bio_tags(tokens: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> list[str]:
+    """B/I/O per token for "inside any technique span"; B where a gold span starts."""
+    y = token_labels(tokens, spans)
+    starts = sorted({a for a, _, _ in spans})
+    out, prev = [], 0
+    for (a, b), yi in zip(tokens, y, strict=True):
+        if not yi:
+            out.append("O")
+        elif not prev or any(a <= st < b for st in starts):
+            out.append("B")
+        else:
+            out.append("I")
+        prev = int(yi)
+    return out
+
+
+def crf_features(text: str, doc: DocTokens, sentence_p: np.ndarray, lexicon: frozenset[str]) -> list[CrfItem]:
+    """CRF features per token: word, affixes, casing, window ±2 (within the sentence), position,
+    quote/punctuation context, the sentence head's probability (bucketed) and lexicon membership."""
+    words = [text[a:b] for a, b in doc.spans]
+    low = [w.lower() for w in words]
+    n = len(words)
+    first: dict[int, int] = {}
+    size: Counter[int] = Counter(doc.sentence_of)
+    for i, s in enumerate(doc.sentence_of):
+        first.setdefault(s, i)
+    quoted, last_s = False, -1
+    out: list[CrfItem] = []
+    for i, w in enumerate(words):
+        s = doc.sentence_of[i]
+        if s != last_s:
+            quoted, last_s = False, s
+        if w in _QUOTES:
+            quoted = not quoted
+        lw = low[i]
+        p = float(sentence_p[s])
+        sh = _shape(w)
+        if sh.startswith("p:"):
+            sh = "p"
+        bucket = str(min(9, int(p * 10)))
+        f: CrfItem = {
+            "bias": 1.0,
+            "w": lw,
+            "p2": lw[:2],
+            "p3": lw[:3],
+            "p4": lw[:4],
+            "s2": lw[-2:],
+            "s3": lw[-3:],
+            "s4": lw[-4:],
+            "sh": sh,
+            "up": w.isupper() and len(w) > 1,
+            "ti": w.istitle(),
+            "pos": str(min(4, 5 * (i - first[s]) // max(1, size[s]))),
+            "inq": quoted,
+            "sp": bucket,
+            "spv": p,
+            "lex": lw in lexicon,
+            "sp|sh": bucket + "|" + sh,
+        }
+        if i == first[s]:
+            f["BOS"] = True
+        near: dict[int, str] = {}
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            same = 0 <= j < n and doc.sentence_of[j] == s
+            near[k] = low[j] if same else "<s>"
+            f[f"w{k}"] = near[k]
+            if abs(k) == 1 and same:
+                f[f"lex{k}"] = low[j] in lexicon
+                if not words[j][0].isalnum():
+                    f[f"punct{k}"] = words[j]
+        f["bg-"] = near[-1] + "|" + lw
+        f["bg+"] = lw + "|" + near[1]
+        out.append(f)
+    return out
+
+
 class TechniqueModel:
     """Token tagger + span technique classifier (sklearn-style ``fit``/``predict``)."""
 
@@ -281,6 +391,8 @@ class TechniqueModel:
         self.tagger_: OneVsRestLinear | None = None
         self.classifier_: OneVsRestLinear | None = None
         self.sentence_: OneVsRestLinear | None = None
+        self.crf_model_: bytes | None = None
+        self.lexicon_: frozenset[str] = frozenset()
 
     # -- features --------------------------------------------------------------
     def doc(self, text: str) -> DocTokens:
@@ -305,9 +417,14 @@ class TechniqueModel:
     ) -> TechniqueModel:
         """``spans[i]``: the gold ``(start, end, technique)`` of ``texts[i]``."""
         docs = docs if docs is not None else [self.doc(t) for t in texts]
-        y = np.concatenate([token_labels(d.spans, s) for d, s in zip(docs, spans, strict=True)])
-        self.tagger_ = self._fit_tagger(self.token_matrix(docs), y)
         self.sentence_ = self._fit_sentence_head(texts, docs, spans)
+        if self.config.tagger == "crf":
+            self.tagger_ = None
+            self.lexicon_ = frozenset(loaded_lexicon(texts, docs, spans))
+            self.crf_model_ = self._fit_crf(texts, docs, spans)
+        else:
+            y = np.concatenate([token_labels(d.spans, s) for d, s in zip(docs, spans, strict=True)])
+            self.tagger_ = self._fit_tagger(self.token_matrix(docs), y)
         self.classifier_ = self._fit_classifier(texts, spans)
         return self
 
@@ -322,6 +439,71 @@ class TechniqueModel:
         y = np.concatenate([token_labels(d.sentences, s) for d, s in zip(docs, spans, strict=True)])
         head = OneVsRestLinear(C=self.config.sentence_C)
         return head.fit(self.sentence_matrix(texts, docs), y[:, None])
+
+    def _fit_crf(
+        self, texts: Sequence[str], docs: Sequence[DocTokens], spans: Sequence[Sequence[tuple[int, int, str]]]
+    ) -> bytes:
+        """CRF on BIO tags. The sentence-head probability and the lexicon of each training
+        article come from a model fitted on the *other* inner folds (out-of-fold), so the CRF
+        learns how far to trust them on unseen text."""
+        import pycrfsuite  # optional at import time: only training and CRF models need it
+
+        cfg = self.config
+        n = len(texts)
+        order = np.random.default_rng(SEED_INNER).permutation(n)
+        k = max(2, min(cfg.crf_inner_folds, n))
+        trainer = pycrfsuite.Trainer(verbose=False)
+        for part in range(k):
+            held = sorted(int(i) for i in order[part::k])
+            rest = sorted(set(range(n)) - set(held))
+            inner = TechniqueModel(cfg)
+            pick = [texts[i] for i in rest], [docs[i] for i in rest], [spans[i] for i in rest]
+            inner.sentence_ = inner._fit_sentence_head(*pick)
+            lexicon = frozenset(loaded_lexicon(*pick))
+            probs = inner.sentence_probabilities([texts[i] for i in held], [docs[i] for i in held])
+            for i, p in zip(held, probs, strict=True):
+                trainer.append(crf_features(texts[i], docs[i], p, lexicon), bio_tags(docs[i].spans, spans[i]))
+        trainer.select("lbfgs")
+        trainer.set_params(
+            {
+                "c1": cfg.crf_c1,
+                "c2": cfg.crf_c2,
+                "max_iterations": cfg.crf_iterations,
+                "feature.possible_transitions": True,
+            }
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.crfsuite"
+            trainer.train(str(path))
+            return path.read_bytes()
+
+    def sentence_probabilities(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> list[np.ndarray]:
+        """Per doc: the sentence head's P(sentence contains a technique), one per sentence."""
+        if self.sentence_ is None:
+            raise RuntimeError("TechniqueModel is not fitted")
+        if not docs:
+            return []
+        sent = self.sentence_.predict_proba(self.sentence_matrix(texts, docs))[:, 0]
+        sb = np.cumsum([0] + [len(d.sentences) for d in docs])
+        return [sent[sb[i] : sb[i + 1]] for i in range(len(docs))]
+
+    def _crf_marginals(
+        self, texts: Sequence[str], docs: Sequence[DocTokens], sent: list[np.ndarray]
+    ) -> list[np.ndarray]:
+        import pycrfsuite
+
+        assert self.crf_model_ is not None
+        tagger = pycrfsuite.Tagger()
+        tagger.open_inmemory(self.crf_model_)
+        out = []
+        for text, d, p in zip(texts, docs, sent, strict=True):
+            if not d.spans:
+                out.append(np.zeros(0))
+                continue
+            tagger.set(crf_features(text, d, p, self.lexicon_))
+            out.append(np.array([1.0 - tagger.marginal("O", t) for t in range(len(d.spans))]))
+        tagger.close()
+        return out
 
     def _fit_tagger(self, X: sp.csr_matrix, y: np.ndarray) -> OneVsRestLinear:
         cfg = self.config
@@ -370,10 +552,18 @@ class TechniqueModel:
         self, texts: Sequence[str], docs: Sequence[DocTokens]
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per doc: (tagger probability, sentence-head probability of the token's sentence) per token."""
-        if self.tagger_ is None or self.sentence_ is None:
+        if self.sentence_ is None or (self.tagger_ is None and self.crf_model_ is None):
             raise RuntimeError("TechniqueModel is not fitted")
         if not docs:
             return []
+        if self.crf_model_ is not None:
+            probs = self.sentence_probabilities(texts, docs)
+            marg = self._crf_marginals(texts, docs, probs)
+            return [
+                (m, p[np.asarray(d.sentence_of, dtype=np.int64)])
+                for m, p, d in zip(marg, probs, docs, strict=True)
+            ]
+        assert self.tagger_ is not None
         tok = self.tagger_.predict_proba(self.token_matrix(docs))[:, 0]
         sent = self.sentence_.predict_proba(self.sentence_matrix(texts, docs))[:, 0]
         tb = np.cumsum([0] + [len(d.spans) for d in docs])
@@ -422,15 +612,16 @@ class TechniqueModel:
 
     # -- artifacts -------------------------------------------------------------
     def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        if self.tagger_ is None or self.classifier_ is None:
+        if (self.tagger_ is None and self.crf_model_ is None) or self.classifier_ is None:
             raise RuntimeError("TechniqueModel is not fitted")
         directory.mkdir(parents=True, exist_ok=True)
         assert self.sentence_ is not None
-        arrays = {
-            **self.tagger_.to_arrays("tagger_"),
-            **self.sentence_.to_arrays("sentence_"),
-            **self.classifier_.to_arrays("classifier_"),
-        }
+        arrays = {**self.sentence_.to_arrays("sentence_"), **self.classifier_.to_arrays("classifier_")}
+        if self.tagger_ is not None:
+            arrays.update(self.tagger_.to_arrays("tagger_"))
+        if self.crf_model_ is not None:
+            arrays["crf_model"] = np.frombuffer(self.crf_model_, dtype=np.uint8)
+            arrays["lexicon"] = np.array(sorted(self.lexicon_), dtype=str)
         np.savez_compressed(directory / "techniques.npz", **arrays)  # type: ignore[arg-type]
         meta = {
             "format": ARTIFACT_FORMAT,
@@ -456,7 +647,11 @@ class TechniqueModel:
         self = cls(TechniqueConfig(**meta["config"]))
         with np.load(weights) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        self.tagger_ = OneVsRestLinear.from_arrays(arrays, "tagger_")
+        if "crf_model" in arrays:
+            self.crf_model_ = arrays["crf_model"].tobytes()
+            self.lexicon_ = frozenset(str(w) for w in arrays["lexicon"])
+        else:
+            self.tagger_ = OneVsRestLinear.from_arrays(arrays, "tagger_")
         self.sentence_ = OneVsRestLinear.from_arrays(arrays, "sentence_")
         self.classifier_ = OneVsRestLinear.from_arrays(arrays, "classifier_")
         return self

@@ -30,7 +30,13 @@ from narrascope.models.training import training_manifest
 
 SEED = 0
 # Decoding of the delexicalised model, chosen by its own grouped CV (docs/BENCHMARKS.md).
-TRANSFER_DEFAULTS: dict[str, Any] = {"lexical": False, "sentence_mix": 0.7, "threshold": 0.25, "max_gap": 2}
+TRANSFER_DEFAULTS: dict[str, Any] = {
+    "tagger": "sgd",
+    "lexical": False,
+    "sentence_mix": 0.7,
+    "threshold": 0.25,
+    "max_gap": 2,
+}
 LABELS_FILE = "train-task2-TC.labels"
 
 
