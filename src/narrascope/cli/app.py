@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, finish_predictions
 from narrascope.io import InputError, article_from_text, iter_txt_dir, read_input, read_txt
 from narrascope.schema import Analysis, Article
 
@@ -31,7 +32,6 @@ app.add_typer(train_app, name="train")
 out = Console()
 err = Console(stderr=True)
 
-EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT = 0, 1, 2
 
 ProfileOpt = Annotated[
     bool, typer.Option("--fast", help="Lexical features only: ~50x faster, less accurate.")
@@ -207,7 +207,7 @@ def semeval_narratives(
 ) -> None:
     """Write subtask-2 predictions (id<TAB>narratives<TAB>subnarratives) for every file."""
     from narrascope.eval.semeval import format_label_line
-    from narrascope.util import atomic_write_text, progress
+    from narrascope.util import progress
 
     try:
         paths = list(iter_txt_dir(docs_dir))
@@ -232,13 +232,7 @@ def semeval_narratives(
             coarse, fine = analysis.semeval_labels()
             lines.append(format_label_line(analysis.id, coarse, fine))
             advance()
-    atomic_write_text(output, "".join(line + "\n" for line in lines))
-    err.print(f"wrote {len(lines)} predictions to {output}")
-    if failures:
-        err.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
-        for failure in failures:
-            err.print(f"  {failure}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PARTIAL)
+    finish_predictions(output, lines, f"{len(lines)} predictions", failures, err)
 
 
 @evaluate_app.command("narratives")

@@ -13,12 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL
 from narrascope.corpus.store import DEFAULT_STORE
 
 err = Console(stderr=True)
 
 # The exit codes of every narrascope command (see cli/app.py and README).
-EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def batch(

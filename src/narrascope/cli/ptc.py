@@ -16,11 +16,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from narrascope.cli.common import EXIT_BAD_INPUT, finish_predictions
+
 ptc_app = typer.Typer(help="Persuasion-technique spans (PTC, SemEval 2020 Task 11) file interfaces.")
 
 out = Console()
 err = Console(stderr=True)
-EXIT_PARTIAL, EXIT_BAD_INPUT = 1, 2
 
 TechniqueModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Technique model directory (default: the shipped one).")
@@ -45,7 +46,7 @@ def ptc_techniques(
     from narrascope.eval.techniques import TechniqueLabel, article_id_from_name, format_label_line
     from narrascope.io import InputError, iter_txt_dir, read_txt
     from narrascope.models.techniques import TechniqueTagger
-    from narrascope.util import atomic_write_text, progress
+    from narrascope.util import progress
 
     try:
         paths = list(iter_txt_dir(articles_dir))
@@ -72,13 +73,8 @@ def ptc_techniques(
                 for s in result.spans
             ]
             advance()
-    atomic_write_text(output, "".join(line + "\n" for line in lines))
-    err.print(f"wrote {len(lines)} spans for {len(paths) - len(failures)} article(s) to {output}")
-    if failures:
-        err.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
-        for failure in failures:
-            err.print(f"  {failure}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PARTIAL)
+    summary = f"{len(lines)} spans for {len(paths) - len(failures)} article(s)"
+    finish_predictions(output, lines, summary, failures, err)
 
 
 def evaluate_techniques(
