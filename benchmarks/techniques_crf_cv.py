@@ -41,13 +41,13 @@ from narrascope.models.techniques import (
     DocTokens,
     TechniqueConfig,
     TechniqueModel,
+    bio_tags,
     doc_tokens,
+    loaded_lexicon,
     spans_from_scores,
-    token_labels,
 )
 from narrascope.models.training_techniques import PtcCorpus, fold_assignment, read_ptc
 
-LEXICAL = ("Loaded_Language", "Name_Calling,Labeling")
 QUOTES = frozenset('"“”«»„')
 
 
@@ -61,32 +61,12 @@ def shape(w: str) -> str:
     return "Xx" if w[0].isupper() else "x"
 
 
-def bio(tokens: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> list[str]:
-    y = token_labels(tokens, spans)
-    out, prev = [], 0
-    starts = {a for a, _, _ in spans}
-    for (a, b), yi in zip(tokens, y, strict=True):
-        if not yi:
-            out.append("O")
-        elif not prev or any(a <= s < b for s in starts):
-            out.append("B")
-        else:
-            out.append("I")
-        prev = int(yi)
-    return out
-
-
 def lexicon(corpus: PtcCorpus, docs: list[DocTokens], idx: Sequence[int], ratio: float = 0.3) -> set[str]:
-    inside: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for i in idx:
-        text, d = corpus.texts[i], docs[i]
-        y = token_labels(d.spans, [s for s in corpus.spans[i] if s[2] in LEXICAL])
-        for (a, b), yi in zip(d.spans, y, strict=True):
-            w = text[a:b].lower()
-            total[w] += 1
-            inside[w] += int(yi)
-    return {w for w, n in inside.items() if n >= 3 and n / total[w] >= ratio}
+    return set(
+        loaded_lexicon(
+            [corpus.texts[i] for i in idx], [docs[i] for i in idx], [corpus.spans[i] for i in idx], ratio
+        )
+    )
 
 
 def sentence_head(corpus: PtcCorpus, docs: list[DocTokens], idx: Sequence[int]) -> TechniqueModel:
@@ -196,7 +176,7 @@ def run_cv(corpus: PtcCorpus, docs: list[DocTokens], folds: list, c1: float, c2:
         crf = sklearn_crfsuite.CRF(
             algorithm="lbfgs", c1=c1, c2=c2, max_iterations=iters, all_possible_transitions=True
         )
-        crf.fit([tr[i] for i in train], [bio(docs[i].spans, corpus.spans[i]) for i in train])
+        crf.fit([tr[i] for i in train], [bio_tags(docs[i].spans, corpus.spans[i]) for i in train])
         X = [te[i] for i in test]
         vit = crf.predict(X)
         marg = crf.predict_marginals(X)
