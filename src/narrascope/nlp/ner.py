@@ -13,14 +13,12 @@ and how belongs to the entity stage. Recall per language is in BENCHMARKS.md.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -147,15 +145,6 @@ class MentionDetector:
         self.gazetteer = Gazetteer(gazetteer_entries)
         self.common_lowercase = frozenset(common_lowercase)
         self._missing: set[str] = set()
-
-    @classmethod
-    def load(cls, directory: Path) -> MentionDetector:
-        """Read the lexicon written by ``train roles`` (``mentions.json``) if present."""
-        path = directory / LEXICON_FILE
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data.get("gazetteer", []), data.get("common_lowercase", []))
 
     def detect(self, text: str, language: str | None) -> list[Candidate]:
         lang = (language or "").lower()

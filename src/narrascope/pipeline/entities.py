@@ -85,8 +85,8 @@ class EntityFramer:
                 f"no role model in {directory}; train one with 'narrascope train roles' "
                 "or reinstall narrascope"
             )
-        detector = MentionDetector.load(directory)
         lexicon = _lexicon(directory)
+        detector = MentionDetector(lexicon.get("gazetteer", []), lexicon.get("common_lowercase", []))
         known = frozenset(entity_key(e) for e in lexicon.get("gazetteer", []))
         salience = SalienceModel.from_dict(lexicon["salience"]) if "salience" in lexicon else None
         return cls(RoleClassifier.load(directory, entity_roles()), detector, embedder, known, salience)
