@@ -1,0 +1,81 @@
+"""The one word tokeniser of narrascope, aware of combining marks (Devanagari and others).
+
+Python's ``\\w`` leaves out combining marks (category M: Devanagari vowel signs and
+virama, Cyrillic or Latin combining accents), so a plain ``\\w+`` cuts ``प्रधानमंत्री``
+into several pieces. Every stage that needs words (lexical features, mention
+detection, sourcing rules, the technique tagger) takes them from here, so a word
+is the same thing everywhere:
+
+* a *word* is a run of letters, digits and combining marks (plus the zero-width
+  joiners Indic scripts use inside words), with inner apostrophes and hyphens kept
+  (``Hay'at``, ``al-Sham``, ``don't``, ``северо-запад``);
+* a *token* is a word or any other single non-space character (punctuation).
+
+Offsets are code-point offsets into the text, end-exclusive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_JOINERS = "\u200c\u200d"
+_INNER = "-'’"
+
+
+@lru_cache(maxsize=1)
+def _mark_ranges() -> str:
+    """Every combining mark of the Basic Multilingual Plane as a regex class body."""
+    parts: list[str] = []
+    start: int | None = None
+    for cp in range(0x10000):
+        is_mark = unicodedata.category(chr(cp))[0] == "M"
+        if is_mark and start is None:
+            start = cp
+        elif not is_mark and start is not None:
+            parts.append(f"{chr(start)}-{chr(cp - 1)}" if cp - 1 > start else chr(start))
+            start = None
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def word_char_class() -> str:
+    """A regex character class matching one word character (letter, digit, mark, joiner)."""
+    return f"[^\\W_]|[{_mark_ranges()}{_JOINERS}]"
+
+
+@lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern[str]:
+    char = f"(?:{word_char_class()})"
+    return re.compile(f"{char}+(?:[{_INNER}]{char}+)*")
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern[str]:
+    return re.compile(f"{_word_pattern().pattern}|\\S")
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every word of ``text``."""
+    return [m.span() for m in _word_pattern().finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, as written."""
+    return _word_pattern().findall(text)
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every token: words and single punctuation characters."""
+    return [m.span() for m in _token_pattern().finditer(text)]
+
+
+def is_word(token: str) -> bool:
+    """True when ``token`` is a whole word by this tokeniser's definition."""
+    return _word_pattern().fullmatch(token) is not None
+
+
+def word_pattern() -> re.Pattern[str]:
+    """The compiled word regex, for callers that need ``finditer`` or bounded matching."""
+    return _word_pattern()
