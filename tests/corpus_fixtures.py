@@ -7,7 +7,7 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-from narrascope.schema import Analysis, EntityFrame, LanguageGuess, Mention, ModelInfo, NarrativeScore
+from narrascope.schema import Analysis, EntityFrame, LanguageGuess, Mention, NarrativeScore, Provenance
 
 PARAGRAPHS = [
     "The ministry said on Monday that gas reserves would last through the winter, "
@@ -92,6 +92,8 @@ def make_analysis(
         content_length=10,
         outlet=outlet,
         published=published,
-        model=ModelInfo(name="test", version="0.0", profile="fast"),
+        provenance=Provenance(
+            narrascope_version="0.0", profile="fast", components=[], models=[], fingerprint="test"
+        ),
         entities=frames,
     )

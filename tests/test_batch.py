@@ -162,12 +162,30 @@ def test_torn_journal_line_is_cut_off(tmp_path: Path):
 
     out = tmp_path / "r.jsonl"
     journal = tmp_path / "r.jsonl.journal.jsonl"
-    good = json.dumps({"id": "a", "content_sha256": "x", "language": {"code": "en"}})
+    row = {"id": "a", "content_sha256": "x", "language": {"code": "en"}, "provenance": {"fingerprint": "f"}}
+    good = json.dumps(row)
     journal.write_text(good + "\n" + good[:20], encoding="utf-8")
-    j = Journal(journal, out)
+    j = Journal(journal, out, "f")
     j.close()
     assert j.done == {("a", "x"): "en"}
     assert journal.read_text() == good + "\n"
+
+
+def test_journal_rows_of_another_fingerprint_are_not_done(tmp_path: Path):
+    """A result made by other models (e.g. before retraining) is redone, and dropped at compaction."""
+    from narrascope.corpus.journal import Journal
+
+    out = tmp_path / "r.jsonl"
+    journal = tmp_path / "r.jsonl.journal.jsonl"
+    rows = [
+        {"id": i, "content_sha256": "x", "language": {"code": "en"}, "provenance": {"fingerprint": f}}
+        for i, f in (("old", "before"), ("new", "after"))
+    ]
+    journal.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    j = Journal(journal, out, "after")
+    assert j.done == {("new", "x"): "en"}
+    assert [json.loads(line)["id"] for line in j.rows({("old", "x"), ("new", "x")})] == ["new"]
+    j.close()
 
 
 def test_dask_engine_on_a_real_local_cluster(corpus: tuple[Path, Path], tmp_path: Path):

@@ -173,7 +173,7 @@ def test_default_profile_runs_the_embedding_model():
     proc = run_cli("analyze", "--demo", "--json")
     assert proc.returncode == 0, proc.stderr.decode()
     analysis = Analysis.model_validate_json(proc.stdout)
-    assert analysis.model.profile == "default"
+    assert analysis.provenance.profile == "default"
     assert analysis.domain in {"URW", "CC", "none"}
     for signal in analysis.weak_signals:
         assert 0.0 <= signal.confidence <= 1.0

@@ -109,13 +109,13 @@ def test_classifier_save_load_round_trip(tmp_path: Path, taxonomy):
     rng = np.random.default_rng(0)
     pooled = rng.normal(size=(len(TEXTS), 389)).astype(np.float32)
     clf.fit(TEXTS, y_c, y_f, pooled)
-    clf.save(tmp_path, {"note": "test"})
+    clf.save(tmp_path)
     loaded = NarrativeClassifier.load(tmp_path, taxonomy)
     before = clf.predict_proba(TEXTS, pooled)
     after = loaded.predict_proba(TEXTS, pooled)
     # weights are stored as int8 with a per-label scale: equal to a few decimals
     np.testing.assert_allclose(before.fine, after.fine, atol=5e-3)
-    assert loaded.manifest["note"] == "test"
+    assert loaded.manifest_ is not None and loaded.manifest_.model == "narrascope-narratives"
     scores = loaded.sentence_scores(["Soldiers held the front line.", "Prices rose."])
     assert scores["URW: Speculating war outcomes"].shape == (2,)
 
@@ -135,8 +135,8 @@ def test_calibration_maps_are_monotone_and_saved(tmp_path: Path, taxonomy):
         np.zeros((6, len(clf.fine_labels)), np.int8),
         None,
     )
-    clf.calibration = {"default_coarse": (x_map, y_map)}
-    clf.save(tmp_path, {})
+    clf.calibration_ = {"default_coarse": (x_map, y_map)}
+    clf.save(tmp_path)
     loaded = NarrativeClassifier.load(tmp_path, taxonomy)
     probe = np.array([0.1, 0.5, 0.9], dtype=np.float32)
     np.testing.assert_allclose(loaded.calibrated(probe, "coarse", fast=False), np.interp(probe, x_map, y_map))

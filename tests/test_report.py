@@ -11,7 +11,7 @@ from narrascope.schema import (
     Evidence,
     LanguageGuess,
     Mention,
-    ModelInfo,
+    Provenance,
     Sourcing,
     Techniques,
     TechniqueSpan,
@@ -32,7 +32,9 @@ def analysis() -> Analysis:
         other=True,
         content_sha256="0" * 64,
         content_length=len(TEXT),
-        model=ModelInfo(name="x", version="0", profile="default"),
+        provenance=Provenance(
+            narrascope_version="0.0", profile="default", components=[], models=[], fingerprint="test"
+        ),
         techniques=Techniques(
             spans=[
                 TechniqueSpan(

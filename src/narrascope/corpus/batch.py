@@ -4,7 +4,8 @@ Owns the bookkeeping of a run: which articles are already done (journal, then st
 which are duplicates, the order of work, the failures and the summary. The journal is
 the record of completed work; the store (when enabled) is saved batch by batch in
 one transaction each and also serves finished results to later runs, so a rerun
-never analyses an article twice for the same profile and model version.
+never analyses an article twice with the same provenance fingerprint (version,
+profile, settings and the content hash of every model).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from narrascope import __version__
 from narrascope.corpus.journal import Journal, Key, journal_path, out_format
-from narrascope.corpus.runner import AnalyzerSpec, Outcome, make_engine, threads_per_worker
+from narrascope.corpus.runner import AnalyzerSpec, Outcome, make_engine, provenance_of, threads_per_worker
 from narrascope.corpus.store import CorpusStore
 from narrascope.io.corpus_sources import iter_corpus
 from narrascope.io.readers import InputError
@@ -75,19 +75,20 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
     out_format(options.out)  # refuse a bad --out before any work
     start = time.perf_counter()
     summary = Summary()
-    journal = Journal(journal_path(options.out), options.out)
-    store = CorpusStore(options.store) if options.store else None
     spec = AnalyzerSpec(
         options.profile,
         str(options.model_dir) if options.model_dir else None,
         threads_per_worker(options.engine, options.workers),
     )
+    fingerprint = provenance_of(spec).fingerprint
+    journal = Journal(journal_path(options.out), options.out, fingerprint)
+    store = CorpusStore(options.store) if options.store else None
     keys: set[Key] = set()
     tick = advance or (lambda n: None)
     engine = None
     try:
         todo = _pending(options, journal, keys, summary, tick)
-        batches = _served_by_store(todo, store, spec, journal, summary, tick)
+        batches = _served_by_store(todo, store, fingerprint, journal, summary, tick)
         engine = make_engine(spec, options.engine, options.workers, options.scheduler)
         for outcomes in engine.map(batches):
             _finish(outcomes, journal, store, summary)
@@ -129,7 +130,7 @@ def _pending(
 def _served_by_store(
     articles: Iterator[Article],
     store: CorpusStore | None,
-    spec: AnalyzerSpec,
+    fingerprint: str,
     journal: Journal,
     summary: Summary,
     tick: Advance,
@@ -139,22 +140,22 @@ def _served_by_store(
     for article in articles:
         batch.append(article)
         if len(batch) >= BATCH_SIZE:
-            yield from _split(batch, store, spec, journal, summary, tick)
+            yield from _split(batch, store, fingerprint, journal, summary, tick)
             batch = []
     if batch:
-        yield from _split(batch, store, spec, journal, summary, tick)
+        yield from _split(batch, store, fingerprint, journal, summary, tick)
 
 
 def _split(
     batch: list[Article],
     store: CorpusStore | None,
-    spec: AnalyzerSpec,
+    fingerprint: str,
     journal: Journal,
     summary: Summary,
     tick: Advance,
 ) -> Iterator[list[Article]]:
     if store is not None:
-        found = store.lookup([(a.id, a.content_sha256) for a in batch], spec.profile, __version__)
+        found = store.lookup([(a.id, a.content_sha256) for a in batch], fingerprint)
         if found:
             journal.append(list(found.values()))
             summary.reused += len(found)

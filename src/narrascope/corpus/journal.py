@@ -40,17 +40,24 @@ def out_format(out: Path) -> str:
     return fmt
 
 
-def row_key(line: str) -> tuple[Key, str]:
-    """The key and language code of one journal line (an Analysis as JSON)."""
+def row_key(line: str) -> tuple[Key, str, str | None]:
+    """The key, language code and provenance fingerprint of one journal line (an Analysis as JSON)."""
     row = json.loads(line)
-    return (row["id"], row["content_sha256"]), row["language"]["code"]
+    fingerprint = (row.get("provenance") or {}).get("fingerprint")
+    return (row["id"], row["content_sha256"]), row["language"]["code"], fingerprint
 
 
 class Journal:
-    """Append-only JSON Lines file of finished results; ``done`` maps key -> language."""
+    """Append-only JSON Lines file of finished results; ``done`` maps key -> language.
 
-    def __init__(self, path: Path, out: Path) -> None:
+    Only rows made with ``fingerprint`` (the analyzer's provenance) count as done: after
+    a model is retrained, a rerun analyses everything again and the result file keeps
+    only the new rows.
+    """
+
+    def __init__(self, path: Path, out: Path, fingerprint: str) -> None:
         self.path = path
+        self.fingerprint = fingerprint
         self.done: dict[Key, str] = {}
         if not path.exists() and out.exists():
             self._seed_from(out)
@@ -73,10 +80,11 @@ class Journal:
                 if not raw.endswith(b"\n"):
                     break  # torn by a kill in mid-write: that batch is redone
                 try:
-                    key, lang = row_key(raw.decode("utf-8"))
-                except (ValueError, KeyError, TypeError):
+                    key, lang, fingerprint = row_key(raw.decode("utf-8"))
+                except (ValueError, KeyError, TypeError, AttributeError):
                     break
-                self.done[key] = lang
+                if fingerprint == self.fingerprint:
+                    self.done[key] = lang
                 good += len(raw)
         if good < self.path.stat().st_size:
             with self.path.open("r+b") as handle:
@@ -90,19 +98,20 @@ class Journal:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         for line in lines:
-            key, lang = row_key(line)
-            self.done[key] = lang
+            key, lang, fingerprint = row_key(line)
+            if fingerprint == self.fingerprint:
+                self.done[key] = lang
 
     def close(self) -> None:
         self._handle.close()
 
     def rows(self, keep: set[Key]) -> Iterator[str]:
-        """Journal lines whose key is in ``keep``, each key once, in journal order."""
+        """Current-fingerprint journal lines whose key is in ``keep``, each key once, in journal order."""
         written: set[Key] = set()
         with self.path.open(encoding="utf-8") as handle:
             for line in handle:
-                key, _ = row_key(line)
-                if key in keep and key not in written:
+                key, _, fingerprint = row_key(line)
+                if fingerprint == self.fingerprint and key in keep and key not in written:
                     written.add(key)
                     yield line.rstrip("\n")
 
@@ -167,7 +176,8 @@ def parquet_schema():  # type: ignore[no-untyped-def]
             ("published", pa.timestamp("s", tz="UTC")),
             ("source", pa.string()),
             ("profile", pa.string()),
-            ("model_version", pa.string()),
+            ("narrascope_version", pa.string()),
+            ("fingerprint", pa.string()),
             ("analysis", pa.string()),
         ]
     )
@@ -189,8 +199,9 @@ def flat_row(line: str) -> dict[str, object]:
         "url": a.url,
         "published": datetime.fromisoformat(published + "+00:00") if published else None,
         "source": a.source,
-        "profile": a.model.profile,
-        "model_version": a.model.version,
+        "profile": a.provenance.profile,
+        "narrascope_version": a.provenance.narrascope_version,
+        "fingerprint": a.provenance.fingerprint,
         "analysis": line,
     }
 

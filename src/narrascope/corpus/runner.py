@@ -64,6 +64,11 @@ def _analyzer(spec: AnalyzerSpec) -> Any:
     return _ANALYZERS[spec]
 
 
+def provenance_of(spec: AnalyzerSpec) -> Any:
+    """The ``Provenance`` results of ``spec`` will carry (models are not loaded for this)."""
+    return _analyzer(spec).provenance
+
+
 def analyze_batch(spec: AnalyzerSpec, articles: list[Article]) -> list[Outcome]:
     """Analyse ``articles`` together; if the batch fails, one by one to isolate the culprit."""
     analyzer = _analyzer(spec)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 2
+STORE_VERSION = 3
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -90,10 +90,41 @@ def _v2(db: sqlite3.Connection) -> None:
         """,
     )
     for row in db.execute("SELECT id, content_sha256, analysis FROM articles").fetchall():
-        _insert_entities(db, Analysis.model_validate_json(row[2]))
+        _insert_entities(db, Analysis.model_validate_json(upgrade_analysis_json(row[2])))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection) -> None:
+    # Version 3: results record their provenance (schema 2.0.0); reuse is keyed on its
+    # fingerprint. Older rows get an empty fingerprint, so they are never reused, and
+    # their stored JSON is brought to the new schema so every reader can parse it.
+    db.execute("ALTER TABLE articles ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX articles_fingerprint ON articles (fingerprint)")
+    rows = db.execute("SELECT id, content_sha256, analysis FROM articles").fetchall()
+    for doc_id, sha, raw in rows:
+        db.execute(
+            "UPDATE articles SET analysis = ? WHERE id = ? AND content_sha256 = ?",
+            (upgrade_analysis_json(raw), doc_id, sha),
+        )
+
+
+def upgrade_analysis_json(raw: str) -> str:
+    """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
+    data = json.loads(raw)
+    if "provenance" in data:
+        return raw
+    model = data.pop("model", None) or {}
+    data["provenance"] = {
+        "narrascope_version": model.get("version", ""),
+        "profile": model.get("profile", ""),
+        "components": [],
+        "settings": {},
+        "models": [],
+        "fingerprint": "",
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 
@@ -152,16 +183,14 @@ class CorpusStore:
         self.close()
 
     # -- batch run ----------------------------------------------------------
-    def lookup(
-        self, keys: Sequence[tuple[str, str]], profile: str, model_version: str
-    ) -> dict[tuple[str, str], str]:
-        """Stored analyses (JSON) of ``keys`` made by the same profile and model version."""
+    def lookup(self, keys: Sequence[tuple[str, str]], fingerprint: str) -> dict[tuple[str, str], str]:
+        """Stored analyses (JSON) of ``keys`` made with the same provenance fingerprint
+        (version, profile, settings and the hash of every model)."""
         found: dict[tuple[str, str], str] = {}
         for key in keys:
             row = self.db.execute(
-                "SELECT analysis FROM articles WHERE id = ? AND content_sha256 = ? AND profile = ? "
-                "AND model_version = ?",
-                (*key, profile, model_version),
+                "SELECT analysis FROM articles WHERE id = ? AND content_sha256 = ? AND fingerprint = ?",
+                (*key, fingerprint),
             ).fetchone()
             if row:
                 found[key] = row[0]
@@ -178,7 +207,9 @@ class CorpusStore:
         key = (a.id, a.content_sha256)
         self.db.execute("DELETE FROM articles WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, content_sha256, title, source, url, outlet, published, language, "
+            "domain, other, profile, model_version, analysed_at, analysis, fingerprint) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 *key,
                 a.title,
@@ -189,10 +220,11 @@ class CorpusStore:
                 a.language.code,
                 a.domain,
                 int(a.other),
-                a.model.profile,
-                a.model.version,
+                a.provenance.profile,
+                a.provenance.narrascope_version,
                 now,
                 a.model_dump_json(),
+                a.provenance.fingerprint,
             ),
         )
         rows: list[tuple[str, str, str, str | None, float]] = []

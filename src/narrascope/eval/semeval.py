@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from narrascope.languages import SUPPORTED, folder_name
 from narrascope.taxonomy import OTHER
 
-LANGUAGES = ("BG", "EN", "HI", "PT", "RU")
+LANGUAGES = tuple(folder_name(code) for code in SUPPORTED)
+"""Language folders of the shared-task data (``BG``, ``EN``, …)."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,30 @@ def read_training_folder(root: Path, languages: Iterable[str] = LANGUAGES) -> li
             path = folder / "raw-documents" / doc_id
             if not path.exists():
                 continue
-            with open(path, encoding="utf-8", newline="") as handle:
-                text = handle.read()
+            text = read_exact(path)
             line = labels[doc_id]
             docs.append(
                 LabelledDoc(doc_id, lang, text, frozenset(line.narratives), frozenset(line.subnarratives))
             )
     return docs
+
+
+def read_exact(path: Path) -> str:
+    """A training file's exact text: UTF-8, line endings and BOM kept (the offsets count them)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def read_raw_documents(root: Path) -> dict[str, str]:
+    """Every article of ``root/<LANG>/raw-documents/`` (annotated or not), keyed by path."""
+    return {str(path): read_exact(path) for path in sorted(root.glob("*/raw-documents/*.txt"))}
+
+
+def read_unlabelled(root: Path | None) -> list[str]:
+    """The texts of every ``.txt`` file under ``root`` (e.g. the unlabelled articles), sorted by path."""
+    if root is None:
+        return []
+    return [read_exact(path) for path in sorted(root.rglob("*.txt"))]
 
 
 def samples_f1(gold: Sequence[set[str]], pred: Sequence[set[str]], label_set: set[str]) -> float:

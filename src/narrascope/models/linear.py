@@ -10,6 +10,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from narrascope.models.base import check_is_fitted
+from narrascope.nlp.tokens import words
+
 Matrix: TypeAlias = np.ndarray | sp.csr_matrix
 
 
@@ -27,8 +30,17 @@ class LexicalFeaturizer:
         self.char_: TfidfVectorizer | None = None
 
     def _make(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        # Words from narrascope's one tokeniser (scikit-learn's default pattern cuts
+        # Devanagari words at their vowel signs).
         word = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=self.word_features, dtype=np.float32
+            tokenizer=_lower_words,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            min_df=2,
+            max_features=self.word_features,
+            dtype=np.float32,
         )
         char = TfidfVectorizer(
             analyzer="char_wb",
@@ -47,14 +59,14 @@ class LexicalFeaturizer:
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        if self.word_ is None or self.char_ is None:
-            raise RuntimeError("LexicalFeaturizer is not fitted")
+        check_is_fitted(self, "word_", "char_")
+        assert self.word_ is not None and self.char_ is not None
         return sp.hstack([self.word_.transform(texts), self.char_.transform(texts)], format="csr")
 
     def transform_words(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Only the word-n-gram block (the first ``n_word_features`` columns): cheap."""
-        if self.word_ is None:
-            raise RuntimeError("LexicalFeaturizer is not fitted")
+        check_is_fitted(self, "word_")
+        assert self.word_ is not None
         return self.word_.transform(texts)
 
     @property
@@ -68,8 +80,8 @@ class LexicalFeaturizer:
         return len(self.word_.vocabulary_) + len(self.char_.vocabulary_)
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        if self.word_ is None or self.char_ is None:
-            raise RuntimeError("LexicalFeaturizer is not fitted")
+        check_is_fitted(self, "word_", "char_")
+        assert self.word_ is not None and self.char_ is not None
         out: dict[str, np.ndarray] = {}
         for name, vec in (("word", self.word_), ("char", self.char_)):
             terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
@@ -91,6 +103,10 @@ class LexicalFeaturizer:
         self.word_features = len(self.word_.vocabulary_)
         self.char_features = len(self.char_.vocabulary_)
         return self
+
+
+def _lower_words(text: str) -> list[str]:
+    return words(text.lower())
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -133,8 +149,8 @@ class OneVsRestLinear:
         return self
 
     def decision_function(self, X: Matrix) -> np.ndarray:
-        if self.coef_ is None or self.intercept_ is None:
-            raise RuntimeError("OneVsRestLinear is not fitted")
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.intercept_ is not None
         scores = X @ self.weights_by_feature
         return np.asarray(scores, dtype=np.float32) + self.intercept_
 
@@ -145,8 +161,8 @@ class OneVsRestLinear:
         A sparse matrix times a transposed (non-contiguous) array makes scipy copy
         the whole weight matrix on every call; caching the layout avoids that.
         """
-        if self.coef_ is None:
-            raise RuntimeError("OneVsRestLinear is not fitted")
+        check_is_fitted(self, "coef_")
+        assert self.coef_ is not None
         cached = getattr(self, "_weights_by_feature", None)
         if cached is None or cached.shape != self.coef_.T.shape:
             cached = np.ascontiguousarray(self.coef_.T, dtype=np.float32)
@@ -157,8 +173,8 @@ class OneVsRestLinear:
         return sigmoid(self.decision_function(X))
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        if self.coef_ is None or self.intercept_ is None:
-            raise RuntimeError("OneVsRestLinear is not fitted")
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.coef_ is not None and self.intercept_ is not None
         # int8 with one scale per label: 4x smaller than float32, and the rounding
         # error (at most scale/254 per weight) does not move CV scores.
         scale = np.abs(self.coef_).max(axis=1).astype(np.float32) / 127.0

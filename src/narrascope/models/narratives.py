@@ -9,18 +9,20 @@ article with no narrative gets the exclusive label ``Other``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from narrascope.languages import SUPPORTED, one_hot
+from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
 from narrascope.models.linear import LexicalFeaturizer, OneVsRestLinear
 from narrascope.taxonomy import OTHER, Taxonomy
 
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2
+MODEL_NAME = "narrascope-narratives"
+WEIGHTS_FILE = "narratives.npz"
 
 
 @dataclass
@@ -31,8 +33,8 @@ class NarrativeConfig:
     char_features: int = 100_000
     lexical_C: float = 10.0
     embedding_C: float = 30.0
-    chunk_words: int = 60
-    max_chunks: int = 6
+    # The embedding head reads the sentences in the article's first ``window_words`` words.
+    window_words: int = 360
     lexical_weight: float = 0.5
     coarse_threshold: float = 0.3
     fine_threshold: float = 0.3
@@ -57,39 +59,44 @@ class DecodedLabels:
 
 
 EMBEDDING_DIM = 384
-LANGUAGES = ("bg", "en", "hi", "pt", "ru")
 
 
-def embedding_features(chunk_vectors: np.ndarray, language: str | None, max_chunks: int) -> np.ndarray:
+def embedding_features(sentence_vectors: np.ndarray, language: str | None) -> np.ndarray:
     """Article vector for the embedding heads.
 
-    The mean of the first ``max_chunks`` chunk embeddings (L2-normalised), plus a
-    one-hot of the language: how often an article pushes no narrative at all
-    differs a lot between the languages' sources, and the heads can learn that.
+    The L2-normalised mean of the embeddings of the sentences in the article's window
+    (``nlp.segment.window_sentences``), plus a one-hot of the language: how often an
+    article pushes no narrative at all differs a lot between the languages' sources,
+    and the heads can learn that.
     """
     pooled = np.zeros(EMBEDDING_DIM, dtype=np.float32)
-    if len(chunk_vectors):
-        mean = chunk_vectors[:max_chunks].mean(axis=0)
+    if len(sentence_vectors):
+        mean = np.asarray(sentence_vectors, dtype=np.float32).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         pooled = (mean / norm if norm > 0 else mean).astype(np.float32)
-    onehot = np.array([1.0 if language == code else 0.0 for code in LANGUAGES], dtype=np.float32)
-    return np.concatenate([pooled, onehot])
+    return np.concatenate([pooled, one_hot([language])[0]])
 
 
 class NarrativeClassifier:
-    """Blend of a TF-IDF head and a multilingual-embedding head, per label level."""
+    """Blend of a TF-IDF head and a multilingual-embedding head, per label level.
+
+    scikit-learn shaped: ``fit`` learns ``lexical_`` (the featurizer) and ``heads_``
+    (one-vs-rest logistic heads), ``predict_proba`` returns the blended probability
+    arrays, ``decode`` turns one article's probabilities into a hierarchy-consistent
+    label set. ``calibration_`` (isotonic maps fitted on out-of-fold predictions by the
+    training command) turns raw probabilities into the confidences users read.
+    """
 
     def __init__(self, taxonomy: Taxonomy, config: NarrativeConfig | None = None) -> None:
         self.taxonomy = taxonomy
         self.config = config or NarrativeConfig()
         self.coarse_labels: list[str] = taxonomy.narrative_labels()
         self.fine_labels: list[str] = taxonomy.subnarrative_labels()
-        self.lexical: LexicalFeaturizer | None = None
-        self.heads: dict[str, OneVsRestLinear] = {}
-        self.manifest: dict[str, Any] = {}
-        # Isotonic maps from blended probability to observed frequency, fitted on
-        # out-of-fold predictions: {"default_coarse": (x, y), "fast_fine": (x, y), ...}.
-        self.calibration: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.lexical_: LexicalFeaturizer | None = None
+        self.heads_: dict[str, OneVsRestLinear] | None = None
+        # {"default_coarse": (x, y), "fast_fine": (x, y), ...}: raw -> observed frequency.
+        self.calibration_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.manifest_: ArtifactManifest | None = None
 
     # -- training -------------------------------------------------------
     def fit(
@@ -102,33 +109,37 @@ class NarrativeClassifier:
     ) -> NarrativeClassifier:
         """Fit all heads; ``lexical_texts`` (e.g. plus unlabelled articles) fit the IDF."""
         cfg = self.config
-        self.lexical = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(lexical_texts or texts)
-        X = self.lexical.transform(texts)
-        self.heads = {
+        self.lexical_ = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(lexical_texts or texts)
+        X = self.lexical_.transform(texts)
+        self.heads_ = {
             "lex_coarse": OneVsRestLinear(cfg.lexical_C).fit(X, coarse),
             "lex_fine": OneVsRestLinear(cfg.lexical_C).fit(X, fine),
         }
         if pooled_embeddings is not None:
-            self.heads["emb_coarse"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, coarse)
-            self.heads["emb_fine"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, fine)
+            self.heads_["emb_coarse"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, coarse)
+            self.heads_["emb_fine"] = OneVsRestLinear(cfg.embedding_C).fit(pooled_embeddings, fine)
         return self
 
     # -- inference ------------------------------------------------------
     @property
     def has_embedding_heads(self) -> bool:
-        return "emb_coarse" in self.heads
+        return self.heads_ is not None and "emb_coarse" in self.heads_
+
+    def _fitted(self) -> tuple[LexicalFeaturizer, dict[str, OneVsRestLinear]]:
+        check_is_fitted(self, "lexical_", "heads_")
+        assert self.lexical_ is not None and self.heads_ is not None
+        return self.lexical_, self.heads_
 
     def predict_proba(self, texts: Sequence[str], pooled_embeddings: np.ndarray | None) -> Probabilities:
         """Probabilities per label; lexical only when ``pooled_embeddings`` is None."""
-        if self.lexical is None:
-            raise RuntimeError("NarrativeClassifier is not fitted")
-        X = self.lexical.transform(texts)
-        coarse = self.heads["lex_coarse"].predict_proba(X)
-        fine = self.heads["lex_fine"].predict_proba(X)
+        lexical, heads = self._fitted()
+        X = lexical.transform(texts)
+        coarse = heads["lex_coarse"].predict_proba(X)
+        fine = heads["lex_fine"].predict_proba(X)
         if pooled_embeddings is not None and self.has_embedding_heads:
             w = self.config.lexical_weight
-            coarse = w * coarse + (1 - w) * self.heads["emb_coarse"].predict_proba(pooled_embeddings)
-            fine = w * fine + (1 - w) * self.heads["emb_fine"].predict_proba(pooled_embeddings)
+            coarse = w * coarse + (1 - w) * heads["emb_coarse"].predict_proba(pooled_embeddings)
+            fine = w * fine + (1 - w) * heads["emb_fine"].predict_proba(pooled_embeddings)
         return Probabilities(coarse, fine)
 
     def calibrated(self, probabilities: np.ndarray, level: str, fast: bool) -> np.ndarray:
@@ -138,9 +149,9 @@ class NarrativeClassifier:
         calibrated value is what users read as the confidence.
         """
         key = f"{'fast' if fast else 'default'}_{level}"
-        if key not in self.calibration:
+        if key not in self.calibration_:
             return probabilities
-        x, y = self.calibration[key]
+        x, y = self.calibration_[key]
         return np.interp(probabilities, x, y).astype(np.float32)
 
     def thresholds(self, fast: bool) -> tuple[float, float]:
@@ -164,61 +175,63 @@ class NarrativeClassifier:
         ``words_only`` uses just the word-n-gram weights: character n-gram analysis
         of every sentence would double the cost of the fast profile.
         """
-        if self.lexical is None or not sentences:
+        lexical, heads = self._fitted()
+        if not sentences:
             return {}
         if words_only:
-            X = self.lexical.transform_words(sentences)
-            rows = slice(0, self.lexical.n_word_features)
+            X = lexical.transform_words(sentences)
+            rows = slice(0, lexical.n_word_features)
         else:
-            X = self.lexical.transform(sentences)
-            rows = slice(0, self.lexical.n_features)
+            X = lexical.transform(sentences)
+            rows = slice(0, lexical.n_features)
         out: dict[str, np.ndarray] = {}
         for head_name, labels in (("lex_coarse", self.coarse_labels), ("lex_fine", self.fine_labels)):
-            weights = self.heads[head_name].weights_by_feature[rows]
+            weights = heads[head_name].weights_by_feature[rows]
             scores = np.asarray(X @ weights, dtype=np.float32)
             out.update({label: scores[:, j] for j, label in enumerate(labels)})
         return out
 
     # -- persistence ----------------------------------------------------
-    def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        if self.lexical is None:
-            raise RuntimeError("NarrativeClassifier is not fitted")
+    def save(self, directory: Path, manifest: ArtifactManifest | None = None) -> None:
+        """Write the weights (``narratives.npz``) and the manifest (atomically, last)."""
+        lexical, heads = self._fitted()
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = self.lexical.to_arrays("lexical_")
-        for name, head in self.heads.items():
+        arrays = lexical.to_arrays("lexical_")
+        for name, head in heads.items():
             arrays.update(head.to_arrays(f"{name}_"))
-        for key, (x, y) in self.calibration.items():
+        for key, (x, y) in self.calibration_.items():
             arrays[f"calibration_{key}_x"] = x.astype(np.float32)
             arrays[f"calibration_{key}_y"] = y.astype(np.float32)
-        np.savez_compressed(directory / "narratives.npz", **arrays)  # type: ignore[arg-type]
-        meta = {
-            "format": ARTIFACT_FORMAT,
-            "config": asdict(self.config),
+        np.savez_compressed(directory / WEIGHTS_FILE, **arrays)  # type: ignore[arg-type]
+        manifest = (manifest or ArtifactManifest(format=ARTIFACT_FORMAT, model=MODEL_NAME)).model_copy(
+            update={"format": ARTIFACT_FORMAT, "model": MODEL_NAME, "config": asdict(self.config)}
+        )
+        extras = {
             "coarse_labels": self.coarse_labels,
             "fine_labels": self.fine_labels,
-            "heads": sorted(self.heads),
-            **manifest,
+            "heads": sorted(heads),
+            "languages": list(SUPPORTED),
         }
-        (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        write_manifest(directory, ArtifactManifest.model_validate({**manifest.model_dump(), **extras}))
 
     @classmethod
     def load(cls, directory: Path, taxonomy: Taxonomy) -> NarrativeClassifier:
-        meta = json.loads((directory / "manifest.json").read_text())
-        if meta.get("format") != ARTIFACT_FORMAT:
-            raise ValueError(f"{directory}: unsupported narrative model format {meta.get('format')!r}")
-        self = cls(taxonomy, NarrativeConfig(**meta["config"]))
+        manifest = read_manifest(directory, MODEL_NAME, ARTIFACT_FORMAT)
+        self = cls(taxonomy, NarrativeConfig(**manifest.config))
         # The model predicts the labels it was trained on, whatever the taxonomy adds later.
-        self.coarse_labels = list(meta["coarse_labels"])
-        self.fine_labels = list(meta["fine_labels"])
-        with np.load(directory / "narratives.npz", allow_pickle=False) as data:
+        self.coarse_labels = list(manifest.extra("coarse_labels", []))
+        self.fine_labels = list(manifest.extra("fine_labels", []))
+        with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-        self.lexical = LexicalFeaturizer.from_arrays(arrays, "lexical_")
-        self.heads = {name: OneVsRestLinear.from_arrays(arrays, f"{name}_") for name in meta["heads"]}
-        self.manifest = meta
+        self.lexical_ = LexicalFeaturizer.from_arrays(arrays, "lexical_")
+        self.heads_ = {
+            name: OneVsRestLinear.from_arrays(arrays, f"{name}_") for name in manifest.extra("heads", [])
+        }
+        self.manifest_ = manifest
         for key in list(arrays):
             if key.startswith("calibration_") and key.endswith("_x"):
                 name = key[len("calibration_") : -len("_x")]
-                self.calibration[name] = (arrays[key], arrays[f"calibration_{name}_y"])
+                self.calibration_[name] = (arrays[key], arrays[f"calibration_{name}_y"])
         return self
 
 

@@ -13,20 +13,21 @@ the embedder (callers pass vectors).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from narrascope.languages import SUPPORTED, one_hot
+from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
 from narrascope.taxonomy.roles import RoleTaxonomy
 
-ARTIFACT_FORMAT = 2
+ARTIFACT_FORMAT = 3
+MODEL_NAME = "narrascope-roles"
+WEIGHTS_FILE = "roles.npz"
 EMBEDDING_DIM = 384
-LANGUAGES = ("bg", "en", "hi", "pt", "ru")
 
 
 @dataclass
@@ -49,21 +50,18 @@ def role_features(
     sentence_vectors: np.ndarray, mention_vectors: np.ndarray, languages: Sequence[str | None]
 ) -> np.ndarray:
     """``[e5(sentence), e5(mention), language one-hot]`` per mention (773 columns)."""
-    onehot = np.zeros((len(languages), len(LANGUAGES)), dtype=np.float32)
-    for row, code in enumerate(languages):
-        if code and code.lower() in LANGUAGES:
-            onehot[row, LANGUAGES.index(code.lower())] = 1.0
     return np.hstack(
         [
             np.asarray(sentence_vectors, dtype=np.float32).reshape(len(languages), EMBEDDING_DIM),
             np.asarray(mention_vectors, dtype=np.float32).reshape(len(languages), EMBEDDING_DIM),
-            onehot,
+            one_hot(languages),
         ]
     )
 
 
 class RoleClassifier:
-    """scikit-learn style: ``fit(X, fine_role_sets)``, ``predict_proba(X)``, ``predict(X)``."""
+    """scikit-learn style: ``fit(X, fine_role_sets)``, ``predict_proba(X)``, ``decode``, ``predict(X)``;
+    learned ``coef_``/``intercept_``."""
 
     def __init__(self, roles: RoleTaxonomy, config: RoleConfig | None = None) -> None:
         self.roles = roles
@@ -88,8 +86,8 @@ class RoleClassifier:
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probabilities over the 22 fine roles, columns in ``fine_labels`` order."""
-        if self.coef_ is None or self.intercept_ is None:
-            raise RuntimeError("RoleClassifier is not fitted")
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.coef_ is not None and self.intercept_ is not None
         z = np.asarray(X, dtype=np.float32) @ self.coef_.T + self.intercept_
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -120,31 +118,23 @@ class RoleClassifier:
     def predict(self, X: np.ndarray) -> list[RolePrediction]:
         return self.decode(self.predict_proba(X)) if len(X) else []
 
-    def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        if self.coef_ is None or self.intercept_ is None:
-            raise RuntimeError("RoleClassifier is not fitted")
+    def save(self, directory: Path, manifest: ArtifactManifest | None = None) -> None:
+        """Write the weights (``roles.npz``) and the manifest (atomically, last)."""
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.coef_ is not None and self.intercept_ is not None
         directory.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(directory / "roles.npz", coef=self.coef_, intercept=self.intercept_)
-        meta = {
-            "format": ARTIFACT_FORMAT,
-            "config": asdict(self.config),
-            "fine_labels": self.fine_labels,
-            "languages": list(LANGUAGES),
-            **manifest,
-        }
-        (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        np.savez_compressed(directory / WEIGHTS_FILE, coef=self.coef_, intercept=self.intercept_)
+        data = (manifest or ArtifactManifest(format=ARTIFACT_FORMAT, model=MODEL_NAME)).model_dump()
+        data.update(format=ARTIFACT_FORMAT, model=MODEL_NAME, config=asdict(self.config))
+        data.update(fine_labels=self.fine_labels, languages=list(SUPPORTED))
+        write_manifest(directory, ArtifactManifest.model_validate(data))
 
     @classmethod
     def load(cls, directory: Path, roles: RoleTaxonomy) -> RoleClassifier:
-        meta = json.loads((directory / "manifest.json").read_text())
-        if meta.get("format") != ARTIFACT_FORMAT:
-            raise ValueError(
-                f"{directory}: role model format {meta.get('format')!r}, this narrascope reads "
-                f"{ARTIFACT_FORMAT}; retrain with 'narrascope train roles'"
-            )
-        self = cls(roles, RoleConfig(**meta["config"]))
-        self.fine_labels = list(meta["fine_labels"])
-        with np.load(directory / "roles.npz", allow_pickle=False) as data:
+        manifest = read_manifest(directory, MODEL_NAME, ARTIFACT_FORMAT)
+        self = cls(roles, RoleConfig(**manifest.config))
+        self.fine_labels = list(manifest.extra("fine_labels", []))
+        with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as data:
             self.coef_ = data["coef"].astype(np.float32)
             self.intercept_ = data["intercept"].astype(np.float32)
         return self

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from narrascope.languages import SUPPORTED
+from narrascope.models.base import check_is_fitted
 from narrascope.nlp.ner import Candidate
 
 DETECTORS = ("spacy", "natasha", "caps", "gazetteer", "latin")
-LANGUAGES = ("bg", "en", "hi", "pt", "ru")
 FEATURES = (
     "log_mentions",
     "known_entity",
@@ -31,7 +31,7 @@ FEATURES = (
     "three_words_or_more",
     "acronym",
     *(f"detector_{d}" for d in DETECTORS),
-    *(f"language_{code}" for code in LANGUAGES),
+    *(f"language_{code}" for code in SUPPORTED),
 )
 
 
@@ -60,7 +60,7 @@ def entity_features(
         float(len(words) >= 3),
         float(first.text.isupper() and len(first.text) <= 6),
         *(sum(c.source == d for c in candidates) / len(candidates) for d in DETECTORS),
-        *(float(code == lang) for lang in LANGUAGES),
+        *(float(code == lang) for lang in SUPPORTED),
     ]
     return np.asarray(row, dtype=np.float64)
 
@@ -70,28 +70,41 @@ def heuristic_salience(candidates: Sequence[Candidate], known: bool, headline_en
     return len(candidates) + 2.0 * known + 1.0 * (candidates[0].start < headline_end)
 
 
-@dataclass
 class SalienceModel:
-    coef: np.ndarray
-    intercept: float
+    """P(entity is framed) from ``entity_features``; scikit-learn shaped (``fit``, ``predict_proba``)."""
 
-    @classmethod
-    def fit(cls, X: np.ndarray, y: np.ndarray, C: float = 1.0) -> SalienceModel:
-        model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
-        return cls(model.coef_[0].astype(np.float64), float(model.intercept_[0]))
+    def __init__(self, C: float = 1.0) -> None:
+        self.C = C
+        self.coef_: np.ndarray | None = None
+        self.intercept_: float | None = None
 
-    def score(self, X: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(np.asarray(X) @ self.coef + self.intercept)))
+    def fit(self, X: np.ndarray, y: np.ndarray) -> SalienceModel:
+        model = LogisticRegression(C=self.C, max_iter=2000).fit(X, y)
+        self.coef_ = model.coef_[0].astype(np.float64)
+        self.intercept_ = float(model.intercept_[0])
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability that each entity (row) is one the article frames."""
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.coef_ is not None and self.intercept_ is not None
+        return 1.0 / (1.0 + np.exp(-(np.asarray(X) @ self.coef_ + self.intercept_)))
 
     def to_dict(self) -> dict[str, Any]:
+        check_is_fitted(self, "coef_", "intercept_")
+        assert self.coef_ is not None and self.intercept_ is not None
         return {
             "features": list(FEATURES),
-            "coef": [round(float(c), 6) for c in self.coef],
-            "intercept": round(self.intercept, 6),
+            "C": self.C,
+            "coef": [round(float(c), 6) for c in self.coef_],
+            "intercept": round(self.intercept_, 6),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SalienceModel:
         if list(data.get("features", [])) != list(FEATURES):
             raise ValueError("salience weights were trained on other features; retrain with 'train roles'")
-        return cls(np.asarray(data["coef"], dtype=np.float64), float(data["intercept"]))
+        self = cls(float(data.get("C", 1.0)))
+        self.coef_ = np.asarray(data["coef"], dtype=np.float64)
+        self.intercept_ = float(data["intercept"])
+        return self

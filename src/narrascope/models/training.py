@@ -22,15 +22,16 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 
 from narrascope import __version__
-from narrascope.eval.semeval import LabelledDoc, read_training_folder, samples_f1
+from narrascope.eval.semeval import LabelledDoc, read_training_folder, read_unlabelled, samples_f1
+from narrascope.models.base import ArtifactManifest
 from narrascope.models.narratives import (
     NarrativeClassifier,
     NarrativeConfig,
     decode_labels,
     embedding_features,
 )
-from narrascope.nlp.embed import Embedder, EmbeddingCache
-from narrascope.nlp.segment import chunk_sentences, split_sentences
+from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
+from narrascope.nlp.segment import split_sentences, window_sentences
 from narrascope.taxonomy import OTHER, Taxonomy, default_taxonomy
 from narrascope.util import progress
 
@@ -79,13 +80,15 @@ def grouped_folds(docs: Sequence[LabelledDoc], n_splits: int) -> list[tuple[np.n
 def embed_articles(
     docs: Sequence[LabelledDoc], config: NarrativeConfig, embedder: Embedder, console: Console | None
 ) -> np.ndarray:
-    """Embedding-head features per article, exactly as the pipeline computes them."""
+    """Embedding-head features per article, exactly as the pipeline computes them: the
+    sentences of the article's window, each embedded alone, mean-pooled."""
     rows = []
     with progress(console or Console(stderr=True), len(docs), "embedding") as advance:
         for doc in docs:
-            chunks = chunk_sentences(split_sentences(doc.text), config.chunk_words)[: config.max_chunks]
-            vectors = embedder.embed([c.text for c in chunks])
-            rows.append(embedding_features(vectors, doc.language.lower(), config.max_chunks))
+            sentences = split_sentences(doc.text)
+            window = window_sentences(sentences, config.window_words)
+            vectors = embedder.embed([embedding_text(sentences[i].text) for i in window])
+            rows.append(embedding_features(vectors, doc.language.lower()))
             advance()
     return np.stack(rows)
 
@@ -187,13 +190,13 @@ def out_of_fold(
             pooled[train] if pooled is not None else None,
             lexical_texts=[*train_texts, *lexical_texts_extra],
         )
-        assert clf.lexical is not None
-        X = clf.lexical.transform([texts[i] for i in test])
-        heads["lex_coarse"][test] = clf.heads["lex_coarse"].predict_proba(X)
-        heads["lex_fine"][test] = clf.heads["lex_fine"].predict_proba(X)
+        assert clf.lexical_ is not None and clf.heads_ is not None
+        X = clf.lexical_.transform([texts[i] for i in test])
+        heads["lex_coarse"][test] = clf.heads_["lex_coarse"].predict_proba(X)
+        heads["lex_fine"][test] = clf.heads_["lex_fine"].predict_proba(X)
         if pooled is not None:
-            heads["emb_coarse"][test] = clf.heads["emb_coarse"].predict_proba(pooled[test])
-            heads["emb_fine"][test] = clf.heads["emb_fine"].predict_proba(pooled[test])
+            heads["emb_coarse"][test] = clf.heads_["emb_coarse"].predict_proba(pooled[test])
+            heads["emb_fine"][test] = clf.heads_["emb_fine"].predict_proba(pooled[test])
         console.print(f"  fold {k}/{len(folds)} done in {time.time() - start:.0f}s")
     assert clf is not None
     return heads, clf
@@ -201,18 +204,23 @@ def out_of_fold(
 
 def training_manifest(
     model: str, trained_on: dict[str, Any], started: float, cv: dict[str, Any]
-) -> dict[str, Any]:
-    """The provenance every shipped artifact carries: data, date, command, machine, CV scores."""
-    return {
-        "model": model,
-        "narrascope_version": __version__,
-        "trained_on": trained_on,
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        "command": "narrascope " + " ".join(sys.argv[1:]) if sys.argv and "narrascope" in sys.argv[0] else "",
-        "machine": f"{platform.machine()} {platform.system()}, python {platform.python_version()}",
-        "training_seconds": round(time.time() - started, 1),
-        "cross_validation": cv,
-    }
+) -> ArtifactManifest:
+    """The provenance every shipped artifact carries: data, date, command, machine, CV scores.
+
+    ``format`` and ``config`` are filled in by the estimator's ``save``.
+    """
+    command = "narrascope " + " ".join(sys.argv[1:]) if sys.argv and "narrascope" in sys.argv[0] else ""
+    return ArtifactManifest(
+        format=0,
+        model=model,
+        narrascope_version=__version__,
+        trained_on=trained_on,
+        date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        command=command,
+        machine=f"{platform.machine()} {platform.system()}, python {platform.python_version()}",
+        training_seconds=round(time.time() - started, 1),
+        cross_validation=cv,
+    )
 
 
 def fit_calibration(probabilities: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,16 +235,6 @@ def fit_calibration(probabilities: np.ndarray, labels: np.ndarray) -> tuple[np.n
     return np.asarray(iso.X_thresholds_, dtype=np.float32), np.asarray(iso.y_thresholds_, dtype=np.float32)
 
 
-def read_unlabelled(root: Path | None) -> list[str]:
-    if root is None:
-        return []
-    texts = []
-    for path in sorted(root.rglob("*.txt")):
-        with open(path, encoding="utf-8", newline="") as handle:
-            texts.append(handle.read())
-    return texts
-
-
 def train_narrative_model(
     data: Path,
     out_dir: Path,
@@ -246,7 +244,7 @@ def train_narrative_model(
     folds: int = 5,
     config: NarrativeConfig | None = None,
     console: Console | None = None,
-) -> dict[str, Any]:
+) -> ArtifactManifest:
     """Cross-validate, tune blend weight and thresholds, fit on all data, save."""
     console = console or Console(stderr=True)
     started = time.time()
@@ -326,7 +324,7 @@ def train_narrative_model(
     final = NarrativeClassifier(taxonomy, config)
     final.fit(texts, y_coarse, y_fine, pooled, lexical_texts=[*texts, *extra])
     if folds > 1:
-        final.calibration = calibration
+        final.calibration_ = calibration
     manifest = training_manifest(
         "narrascope-narratives",
         {"data": str(data), "labelled_articles": len(docs), "unlabelled_articles": len(extra)},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -22,27 +21,29 @@ from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
 from narrascope.eval.roles import MentionLine, RoleScores, locate_mention, read_role_training, score_roles
+from narrascope.eval.semeval import read_raw_documents
+from narrascope.models.base import ArtifactManifest
 from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
 from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.models.training import training_manifest
-from narrascope.nlp.embed import Embedder, EmbeddingCache
+from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
 from narrascope.nlp.ner import LEXICON_FILE, MentionDetector, entity_key, group_candidates, plausible, tokens
 from narrascope.nlp.segment import containing_sentence, split_sentences
 from narrascope.taxonomy.roles import entity_roles
 from narrascope.util import atomic_write_text
 
 SEED = 0
-_SPACES = re.compile(r"\s+")
 
 
 def collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Whitespace collapsed: the form of an entity string in the gazetteer."""
+    return " ".join(text.split())
 
 
 def mention_texts(
     mentions: Sequence[MentionLine], texts: dict[str, str]
 ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """For each mention: its sentence (whitespace collapsed), its string, its located span."""
+    """For each mention: its sentence and its string as embedded (``embedding_text``), its located span."""
     sentences_of: dict[str, list] = {}
     sentences, strings, spans = [], [], []
     for m in mentions:
@@ -51,8 +52,8 @@ def mention_texts(
             sentences_of[m.article_id] = split_sentences(text)
         span = locate_mention(text, m.mention, m.start, m.end) or (m.start, m.end + 1)
         sentence = containing_sentence(sentences_of[m.article_id], span[0])
-        sentences.append(collapse(sentence.text) if sentence else collapse(text[span[0] : span[1]]))
-        strings.append(collapse(text[span[0] : span[1]]) or m.mention)
+        sentences.append(embedding_text(sentence.text if sentence else text[span[0] : span[1]]))
+        strings.append(embedding_text(text[span[0] : span[1]]) or m.mention)
         spans.append(span)
     return sentences, strings, spans
 
@@ -133,7 +134,7 @@ def train_role_model(
     folds: int = 5,
     config: RoleConfig | None = None,
     console: Console | None = None,
-) -> dict[str, Any]:
+) -> ArtifactManifest:
     console = console or Console(stderr=True)
     started = time.time()
     config = config or RoleConfig()
@@ -159,10 +160,10 @@ def train_role_model(
         started,
         cv,
     )
-    lexicon: dict[str, Any] = mention_lexicon(mentions, _all_texts(data) or texts)
+    lexicon: dict[str, Any] = mention_lexicon(mentions, read_raw_documents(data) or texts)
     salience, salience_cv = train_salience(mentions, texts, langs, lexicon["common_lowercase"], folds or 5)
     lexicon["salience"] = salience.to_dict()
-    manifest["cross_validation"]["entity_selection"] = salience_cv
+    manifest.cross_validation["entity_selection"] = salience_cv
     console.print(
         f"entity selection (CV): recall of gold mentions at {SELECTION_BUDGET} entities/article "
         f"{salience_cv['recall_learned']:.3f} learned vs {salience_cv['recall_heuristic']:.3f} heuristic"
@@ -171,14 +172,6 @@ def train_role_model(
     atomic_write_text(out_dir / LEXICON_FILE, json.dumps(lexicon, ensure_ascii=False, indent=0) + "\n")
     console.print(f"role model written to {out_dir} in {time.time() - started:.0f}s")
     return manifest
-
-
-def _all_texts(data: Path) -> dict[str, str]:
-    """Every training article (annotated or not) for the lowercase-word statistics."""
-    out = {}
-    for path in sorted(data.glob("*/raw-documents/*.txt")):
-        out[str(path)] = path.read_text(encoding="utf-8", errors="replace")
-    return out
 
 
 SELECTION_BUDGET = 12  # must match pipeline.entities.MAX_ENTITIES for the reported figure
@@ -233,7 +226,7 @@ def salience_cross_validation(
     learned = np.zeros(len(rows))
     for train, test in splits:
         in_train, in_test = np.isin(owner, train), np.isin(owner, test)
-        learned[in_test] = SalienceModel.fit(X[in_train], y[in_train]).score(X[in_test])
+        learned[in_test] = SalienceModel().fit(X[in_train], y[in_train]).predict_proba(X[in_test])
     heuristic = np.array([r[4] for r in rows])
     return SalienceData(articles, gold, rows, learned, heuristic)
 
@@ -256,7 +249,7 @@ def train_salience(
     }
     X = np.stack([r[1] for r in data.rows])
     y = np.array([r[2] for r in data.rows])
-    return SalienceModel.fit(X, y), cv
+    return SalienceModel().fit(X, y), cv
 
 
 def _entity_rows(

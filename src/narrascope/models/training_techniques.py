@@ -188,6 +188,6 @@ def _train_one(
         "articles": len(corpus.texts),
         "language": "en",
     }
-    manifest = training_manifest(name, trained_on, started, cv)
+    manifest = training_manifest(name, trained_on, started, cv).model_dump(exclude={"format", "config"})
     final.save(out_dir, manifest)
     return manifest

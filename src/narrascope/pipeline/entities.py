@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import numpy as np
 from narrascope.models.artifacts import artifact_dir
 from narrascope.models.roles import RoleClassifier, RolePrediction, role_features
 from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
-from narrascope.nlp.embed import Embedder
+from narrascope.nlp.embed import Embedder, embedding_text
 from narrascope.nlp.ner import (
     LEXICON_FILE,
     Candidate,
@@ -28,7 +28,7 @@ from narrascope.nlp.ner import (
     group_candidates,
     plausible,
 )
-from narrascope.nlp.segment import Span, containing_sentence, split_sentences
+from narrascope.nlp.segment import Span, containing_sentence, sentence_index, split_sentences
 from narrascope.schema import EntityFrame, Evidence, Mention
 from narrascope.taxonomy.roles import entity_roles
 
@@ -38,7 +38,7 @@ ROLE_MODEL_ENV_VAR = "NARRASCOPE_ROLE_MODEL_DIR"
 MAX_ENTITIES = 12
 MAX_MENTIONS_CLASSIFIED = 2
 _SPACES = re.compile(r"\s+")
-__all__ = ["EntityFramer", "MentionInput", "entity_key"]
+__all__ = ["EntityFramer", "MentionInput", "MentionVectors", "entity_key", "pick_mentions"]
 
 
 def default_role_model_dir() -> Path:
@@ -99,8 +99,8 @@ class EntityFramer:
         sentences, strings = [], []
         for m in mentions:
             sentence = containing_sentence(m.sentences, m.start)
-            sentences.append(_clean(sentence.text) if sentence else _clean(m.text[m.start : m.end]))
-            strings.append(_clean(m.text[m.start : m.end]) or "?")
+            sentences.append(embedding_text(sentence.text if sentence else m.text[m.start : m.end]))
+            strings.append(mention_text(m.text, m.start, m.end))
         unique = list(dict.fromkeys([*sentences, *strings]))
         vectors = self.embedder.embed(unique)
         row = {t: i for i, t in enumerate(unique)}
@@ -112,6 +112,41 @@ class EntityFramer:
         return self.classifier.predict_proba(X)
 
     # -- article-level framing ---------------------------------------------------
+    def entity_groups(
+        self,
+        text: str,
+        language: str | None,
+        sentences: Sequence[Span],
+        given: Sequence[tuple[int, int]] | None,
+    ) -> list[list[tuple[int, int]]]:
+        """The entities to report, each a list of mention spans in text order: the user's
+        mentions grouped (all reported), or the ``MAX_ENTITIES`` most salient detected ones."""
+        if given is not None:
+            return _group_spans(text, list(given))
+        return self.detect_entities(text, language, sentences)
+
+    def frame(
+        self,
+        text: str,
+        sentences: Sequence[Span],
+        language: str | None,
+        groups: Sequence[list[tuple[int, int]]],
+        vectors: MentionVectors,
+        origin: str,
+    ) -> list[EntityFrame]:
+        """One ``EntityFrame`` per group, from the vectors of the mentions ``pick_mentions`` chose."""
+        frames = []
+        for spans in groups:
+            picked = pick_mentions(spans, sentences, vectors.has_sentence)
+            rows = [vectors.row(text, sentences, s, e) for s, e in picked]
+            X = role_features(
+                np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows]), [language] * len(rows)
+            )
+            frames.append(
+                self._frame(text, sentences, spans, picked, self.classifier.predict_proba(X), origin)
+            )
+        return frames
+
     def frame_many(
         self,
         texts: Sequence[str],
@@ -119,41 +154,15 @@ class EntityFramer:
         sentences: Sequence[Sequence[Span]] | None = None,
         given: Sequence[Sequence[tuple[int, int]] | None] | None = None,
     ) -> list[list[EntityFrame]]:
-        """Entities of each article, most salient first. ``given[i]`` replaces detection
-        for article ``i`` with the user's mention spans (all of them are reported)."""
+        """Entities of each article with this framer's own embedder (the pipeline's component
+        shares the article's sentence vectors instead). ``given[i]`` replaces detection."""
         sentences = sentences or [split_sentences(t) for t in texts]
-        groups_per_doc = []
+        out = []
         for i, text in enumerate(texts):
-            spans = given[i] if given and given[i] is not None else None
-            if spans is None:
-                groups_per_doc.append(self.detect_entities(text, languages[i], sentences[i]))
-            else:
-                groups_per_doc.append(_group_spans(text, list(spans)))
-        inputs = [
-            MentionInput(texts[d], sentences[d], languages[d], s, e)
-            for d, groups in enumerate(groups_per_doc)
-            for spans in groups
-            for s, e in spans[:MAX_MENTIONS_CLASSIFIED]
-        ]
-        probabilities = self._probabilities(inputs) if inputs else np.zeros((0, 0))
-        out, pos = [], 0
-        for d, groups in enumerate(groups_per_doc):
-            frames = []
-            for spans in groups:
-                n = len(spans[:MAX_MENTIONS_CLASSIFIED])
-                origin = "given" if given and given[d] is not None else "detected"
-                frames.append(
-                    self._frame(
-                        texts[d],
-                        sentences[d],
-                        spans,
-                        inputs[pos : pos + n],
-                        probabilities[pos : pos + n],
-                        origin,
-                    )
-                )
-                pos += n
-            out.append(frames)
+            spans = given[i] if given else None
+            groups = self.entity_groups(text, languages[i], sentences[i], spans)
+            vectors = MentionVectors.compute(self.embedder, text, sentences[i], groups)
+            out.append(self.frame(text, sentences[i], languages[i], groups, vectors, _origin(spans)))
         return out
 
     def detect_entities(
@@ -187,14 +196,14 @@ class EntityFramer:
                 for key, c in groups
             ]
         )
-        return self.salience.score(X)
+        return self.salience.predict_proba(X)
 
     def _frame(
         self,
         text: str,
         sentences: Sequence[Span],
         spans: list[tuple[int, int]],
-        inputs: Sequence[MentionInput],
+        picked: Sequence[tuple[int, int]],
         probabilities: np.ndarray,
         origin: str,
     ) -> EntityFrame:
@@ -202,7 +211,7 @@ class EntityFramer:
         decision = self.classifier.decode(mean)[0]
         best_role = self.classifier.fine_labels.index(decision.fine_roles[0])
         strongest = int(np.argmax(probabilities[:, best_role]))
-        sentence = containing_sentence(sentences, inputs[strongest].start)
+        sentence = containing_sentence(sentences, picked[strongest][0])
         names = Counter(_clean(text[s:e]) for s, e in spans)
         return EntityFrame(
             name=names.most_common(1)[0][0],
@@ -223,6 +232,63 @@ class EntityFramer:
             ),
             origin=origin,  # type: ignore[arg-type]
         )
+
+
+def pick_mentions(
+    spans: Sequence[tuple[int, int]], sentences: Sequence[Span], embedded: Callable[[int], bool]
+) -> list[tuple[int, int]]:
+    """The ``MAX_MENTIONS_CLASSIFIED`` mentions an entity's role is read from: first those
+    whose sentence is already embedded (free), then the earliest others, in text order."""
+
+    def sentence_of(span: tuple[int, int]) -> int:
+        return sentence_index(sentences, span[0]) or 0
+
+    ranked = sorted(spans, key=lambda sp: (not embedded(sentence_of(sp)), sp[0]))
+    return sorted(ranked[:MAX_MENTIONS_CLASSIFIED])
+
+
+@dataclass
+class MentionVectors:
+    """The vectors a framer needs: of sentences (by index) and of mention strings."""
+
+    sentences: dict[int, np.ndarray]
+    strings: dict[str, np.ndarray]
+
+    def has_sentence(self, index: int) -> bool:
+        return index in self.sentences
+
+    def row(
+        self, text: str, sentences: Sequence[Span], start: int, end: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        index = sentence_index(sentences, start)
+        sentence = (
+            self.sentences[index]
+            if index is not None and sentences
+            else self.strings[mention_text(text, start, end)]
+        )
+        return sentence, self.strings[mention_text(text, start, end)]
+
+    @classmethod
+    def compute(
+        cls, embedder: Embedder, text: str, sentences: Sequence[Span], groups: Sequence[list[tuple[int, int]]]
+    ) -> MentionVectors:
+        picked = [sp for spans in groups for sp in pick_mentions(spans, sentences, lambda i: False)]
+        wanted = sorted({i for s, _ in picked if (i := sentence_index(sentences, s)) is not None})
+        strings = sorted({mention_text(text, s, e) for s, e in picked})
+        vectors = embedder.embed([embedding_text(sentences[i].text) for i in wanted] + strings)
+        return cls(
+            {i: vectors[k] for k, i in enumerate(wanted)},
+            {t: vectors[len(wanted) + k] for k, t in enumerate(strings)},
+        )
+
+
+def mention_text(text: str, start: int, end: int) -> str:
+    """A mention string as embedded."""
+    return embedding_text(text[start:end]) or "?"
+
+
+def _origin(given: Sequence[tuple[int, int]] | None) -> str:
+    return "given" if given is not None else "detected"
 
 
 def _group_spans(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
