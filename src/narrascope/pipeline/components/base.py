@@ -94,6 +94,16 @@ class Component:
         return False
 
 
+def require_model(directory: Path, task: str) -> Path:
+    """``directory`` if it holds a model artifact, else a ``FileNotFoundError`` saying how to get one."""
+    if not (directory / "manifest.json").exists():
+        raise FileNotFoundError(
+            f"no {task} model in {directory}; train one with 'narrascope train {task}' "
+            "or reinstall narrascope"
+        )
+    return directory
+
+
 def _language_reason(code: str | None, languages: frozenset[str]) -> str:
     covered = ", ".join(sorted(languages))
     if not code or code == "und":

@@ -16,7 +16,7 @@ import numpy as np
 
 from narrascope.nlp.segment import sentence_index
 from narrascope.pipeline.components import register
-from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context
+from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context, require_model
 from narrascope.pipeline.doc import Doc
 from narrascope.pipeline.entities import (
     EntityFramer,
@@ -40,12 +40,7 @@ class EntityFraming(Component):
     def __init__(self, context: Context, detect: bool = True, **settings: Any) -> None:
         super().__init__(context, **settings)
         self.detect = detect
-        self.model_dir = context.model_dirs.get("roles") or default_role_model_dir()
-        if not (self.model_dir / "manifest.json").exists():
-            raise FileNotFoundError(
-                f"no role model in {self.model_dir}; train one with 'narrascope train roles' "
-                "or reinstall narrascope"
-            )
+        self.model_dir = require_model(context.model_dirs.get("roles") or default_role_model_dir(), "roles")
         self._framer: EntityFramer | None = None
 
     @property

@@ -24,7 +24,7 @@ from narrascope.models.narratives import (
 )
 from narrascope.nlp.segment import Span, window_sentences
 from narrascope.pipeline.components import register
-from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context
+from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context, require_model
 from narrascope.pipeline.doc import Doc
 from narrascope.pipeline.provenance import artifact_ref, package_ref
 from narrascope.schema import Evidence, LabelScore, ModelRef, NarrativeScore
@@ -50,12 +50,9 @@ class NarrativeDetector(Component):
 
     def __init__(self, context: Context, embeddings: bool = True, **settings: Any) -> None:
         super().__init__(context, **settings)
-        self.model_dir = context.model_dirs.get("narratives") or default_model_dir()
-        if not (self.model_dir / "manifest.json").exists():
-            raise FileNotFoundError(
-                f"no narrative model in {self.model_dir}; train one with "
-                "'narrascope train narratives' or reinstall narrascope"
-            )
+        self.model_dir = require_model(
+            context.model_dirs.get("narratives") or default_model_dir(), "narratives"
+        )
         manifest = read_manifest(self.model_dir, MODEL_NAME, ARTIFACT_FORMAT)
         # Without embeddings (the fast profile) the lexical heads decide alone, with
         # their own thresholds and calibration.
