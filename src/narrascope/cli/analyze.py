@@ -25,6 +25,7 @@ from narrascope.cli.common import (
     exit_for_inputs,
     fail,
     out,
+    require_dir,
 )
 from narrascope.io import INPUT_FORMATS, InputError, article_from_text, iter_inputs
 from narrascope.schema import Analysis, Article
@@ -87,6 +88,8 @@ def analyze(
         raise fail("give FILE arguments or --demo (not both)")
     if html is not None:
         check_output_file(html)
+    if model is not None:
+        require_dir(model)
     items: list[Article | InputError] = [demo_article()] if demo else list(iter_inputs(files or [], fmt))
     articles = [item for item in items if isinstance(item, Article)]
     errors = [item for item in items if isinstance(item, InputError)]

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, check_output_file, err, fail
+from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, check_output_file, err, fail, require_dir
 from narrascope.corpus.store import DEFAULT_STORE
 from narrascope.io import InputError
 
@@ -72,8 +72,11 @@ def batch(
     # Refuse unusable paths before any work: a long run must not end in "cannot write".
     out_format(out)
     check_output_file(out)
+    check_output_file(errors or out.with_name(out.name + ".errors.jsonl"))
     if not no_store:
         check_output_file(store)
+    if model is not None:
+        require_dir(model)  # else every article would fail, each with the same reason
     _require_some_input(inputs)
     options = BatchOptions(
         inputs=inputs,

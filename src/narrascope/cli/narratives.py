@@ -38,12 +38,15 @@ def semeval_narratives(
     model: ModelOpt = None,
 ) -> None:
     """Write subtask-2 predictions (id<TAB>narratives<TAB>subnarratives) for every file."""
+    check_output_file(output)
+    if model is not None:
+        require_dir(model)
+    paths = list(iter_txt_dir(docs_dir))
+    # Imported after the checks: loading the pipeline takes seconds, a typo should not.
     from narrascope.eval.semeval import format_label_line
     from narrascope.pipeline import Analyzer
     from narrascope.util import progress
 
-    check_output_file(output)
-    paths = list(iter_txt_dir(docs_dir))
     analyzer = Analyzer(profile="fast" if fast else "narratives", model_dir=model)
     articles, failures = _read_all(paths)
     lines = []
@@ -73,6 +76,8 @@ def evaluate_narratives(
     as_json: ScoresJsonOpt = False,
 ) -> None:
     """Coarse and fine samples-F1, the official subtask-2 metric."""
+    if docs is not None:
+        require_dir(docs)
     from narrascope.eval.semeval import read_label_file, score_narratives
     from narrascope.eval.subsets import ids_by_language
     from narrascope.taxonomy import default_taxonomy
@@ -116,8 +121,12 @@ def train_narratives(
     folds: FoldsOpt = 5,
 ) -> None:
     """Train the narrative model deterministically and write the artifact + manifest."""
-    from narrascope.models.training import train_narrative_model
-
     require_dir(data)
     check_output_dir(out_dir)
+    if cache is not None:
+        check_output_file(cache)
+    if unlabeled is not None:
+        require_dir(unlabeled)
+    from narrascope.models.training import train_narrative_model
+
     train_narrative_model(data, out_dir, unlabeled=unlabeled, cache_path=cache, folds=folds, console=err)

@@ -46,11 +46,15 @@ def semeval_roles(
     Exit codes: 0 every line predicted; 1 some lines skipped (listed); 2 none predicted.
     """
     from narrascope.eval.roles import format_mention_line, mention_inputs, resolve_mention_file
+
+    check_output_file(output)
+    if role_model is not None:
+        require_dir(role_model)
+    resolved = resolve_mention_file(docs_dir, mentions)
+    # Imported after the checks: loading the role model takes seconds, a typo should not.
     from narrascope.pipeline.entities import EntityFramer
     from narrascope.util import atomic_write_text
 
-    check_output_file(output)
-    resolved = resolve_mention_file(docs_dir, mentions)
     framer = EntityFramer.load(role_model)
     predictions = framer.classify_mentions(mention_inputs(resolved))
     lines = [
@@ -72,6 +76,8 @@ def evaluate_roles(
     as_json: ScoresJsonOpt = False,
 ) -> None:
     """Exact-match ratio of fine-role sets (official), micro P/R/F1, main-role accuracy."""
+    if docs is not None:
+        require_dir(docs)
     from narrascope.eval.roles import MentionLine, parse_mention_file, score_roles
     from narrascope.eval.subsets import ids_by_language
 
@@ -109,8 +115,10 @@ def train_roles(
     folds: FoldsOpt = 5,
 ) -> None:
     """Train the entity-role model deterministically and write the artifact + manifest."""
-    from narrascope.models.training_roles import train_role_model
-
     require_dir(data)
     check_output_dir(out_dir)
+    if cache is not None:
+        check_output_file(cache)
+    from narrascope.models.training_roles import train_role_model
+
     train_role_model(data, out_dir, cache_path=cache, folds=folds, console=err)

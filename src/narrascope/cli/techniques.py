@@ -25,7 +25,6 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
-from narrascope.languages import SUPPORTED
 
 TechniqueModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Technique model directory (default: the shipped one).")
@@ -41,16 +40,21 @@ def ptc_techniques(
     ] = "en",
 ) -> None:
     """Write id<TAB>technique<TAB>start<TAB>end (end exclusive) for every article."""
-    from narrascope.eval.techniques import TechniqueLabel, article_id_from_name, format_label_line
     from narrascope.io import InputError, iter_txt_dir, read_txt
-    from narrascope.models.techniques import TechniqueTagger
-    from narrascope.util import progress
+    from narrascope.languages import SUPPORTED
 
     if language not in SUPPORTED:
         # Any other language would silently get no spans at all ("unsupported").
         raise fail(f"unsupported --language {language!r}; choose from {', '.join(SUPPORTED)}")
     check_output_file(output)
+    if model is not None:
+        require_dir(model)
     paths = list(iter_txt_dir(articles_dir))
+    # Imported after the checks: loading the tagger takes seconds, a typo should not.
+    from narrascope.eval.techniques import TechniqueLabel, article_id_from_name, format_label_line
+    from narrascope.models.techniques import TechniqueTagger
+    from narrascope.util import progress
+
     tagger = TechniqueTagger.load(model)
     failures: list[InputError] = []
     lines: list[str] = []
@@ -126,8 +130,8 @@ def train_techniques(
     folds: FoldsOpt = 5,
 ) -> None:
     """Train the technique tagger deterministically and write the artifact + manifest."""
-    from narrascope.models.training_techniques import train_technique_model
-
     require_dir(data)
     check_output_dir(out_dir)
+    from narrascope.models.training_techniques import train_technique_model
+
     train_technique_model(data, out_dir, folds=folds, console=err)
