@@ -81,6 +81,12 @@ def iter_inputs(
     """
     if fmt is not None and fmt not in INPUT_FORMATS:
         raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(INPUT_FORMATS)}")
+    return _iter_inputs(specs, fmt, stdin, max_bytes)
+
+
+def _iter_inputs(
+    specs: Iterable[str], fmt: str | None, stdin: BinaryIO | None, max_bytes: int
+) -> Iterator[Article | InputError]:
     for spec in specs:
         if spec == STDIN_SPEC:
             yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, fmt or "txt", max_bytes)
