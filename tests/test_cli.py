@@ -187,6 +187,14 @@ def test_semeval_narratives_processes_good_files_and_lists_bad_ones(tmp_path: Pa
     assert "c.txt" in proc.stderr.decode()
 
 
+def test_semeval_narratives_with_no_readable_file_exits_2(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "c.txt").write_bytes(b"")
+    proc = run_cli("semeval", "narratives", str(docs), "-o", str(tmp_path / "pred.txt"), "--fast")
+    assert proc.returncode == 2 and "c.txt: empty file" in proc.stderr.decode()
+
+
 def test_evaluate_narratives_prints_scores(tmp_path: Path):
     gold = tmp_path / "gold.txt"
     pred = tmp_path / "pred.txt"

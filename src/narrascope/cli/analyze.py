@@ -93,7 +93,7 @@ def analyze(
     items: list[Article | InputError] = [demo_article()] if demo else list(iter_inputs(files or [], fmt))
     articles = [item for item in items if isinstance(item, Article)]
     errors = [item for item in items if isinstance(item, InputError)]
-    if not articles:
+    if not articles:  # exits 2: nothing to analyse
         exit_for_inputs(0, errors or [InputError(" ".join(files or []), "no articles found")])
     if html is not None and len(articles) != 1:
         raise fail(f"--html writes one article's report; the input has {len(articles)} articles")

@@ -65,12 +65,13 @@ def exit_for_inputs(succeeded: int, failures: Sequence[object]) -> None:
 
 
 def finish_predictions(
-    output: Path, lines: Sequence[str], summary: str, failures: Sequence[InputError]
+    output: Path, lines: Sequence[str], summary: str, failures: Sequence[InputError], succeeded: int
 ) -> None:
     """Write ``lines`` atomically, say what was written, list unreadable inputs.
 
-    Exits with ``EXIT_PARTIAL`` when some inputs could not be read: the file holds
-    every readable article, and the listed ones are missing from it.
+    When some inputs could not be read, exits with ``EXIT_PARTIAL`` (the file holds every
+    readable article, the listed ones are missing from it), or ``EXIT_BAD_INPUT`` when
+    none of the ``succeeded + len(failures)`` inputs could be.
     """
     atomic_write_text(output, "".join(line + "\n" for line in lines))
     err.print(f"wrote {escape(summary)} to {escape(str(output))}")
@@ -78,7 +79,7 @@ def finish_predictions(
         err.print(f"[bold red]{len(failures)} file(s) could not be read:[/]")
         for failure in failures:
             err.print(f"  {escape(str(failure))}")
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(EXIT_PARTIAL if succeeded else EXIT_BAD_INPUT)
 
 
 def check_output_file(path: Path, suffixes: Iterable[str] | None = None) -> None:

@@ -55,7 +55,7 @@ def semeval_narratives(
             coarse, fine = analysis.semeval_labels()
             lines.append(format_label_line(analysis.id, coarse, fine))
             advance()
-    finish_predictions(output, lines, f"{len(lines)} predictions", failures)
+    finish_predictions(output, lines, f"{len(lines)} predictions", failures, len(articles))
 
 
 def _read_all(paths: list[Path]) -> tuple[list[Article], list[InputError]]:

@@ -73,8 +73,8 @@ def ptc_techniques(
                 for s in result.spans
             ]
             advance()
-    summary = f"{len(lines)} spans for {len(paths) - len(failures)} article(s)"
-    finish_predictions(output, lines, summary, failures)
+    succeeded = len(paths) - len(failures)
+    finish_predictions(output, lines, f"{len(lines)} spans for {succeeded} article(s)", failures, succeeded)
 
 
 def evaluate_techniques(
