@@ -369,15 +369,14 @@ def test_analyze_several_files_and_folders(tmp_path: Path):
     first, second = tmp_path / "one.txt", tmp_path / "two.txt"
     first.write_text(ARTICLE_EN, encoding="utf-8")
     second.write_text(ARTICLE_URW, encoding="utf-8")
-    proc = run_cli("analyze", str(first), str(second), "--json", "--fast")
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert [a.id for a in json_rows(proc)] == ["one.txt", "two.txt"]
     # a folder is read like batch reads it: recursively, ids relative to the folder
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "three.txt").write_text(ARTICLE_EN, encoding="utf-8")
-    proc = run_cli("analyze", str(tmp_path), "--json", "--fast")
+    (tmp_path / "corpus" / "EN").mkdir(parents=True)
+    (tmp_path / "corpus" / "EN" / "three.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (tmp_path / "corpus" / "notes.md").write_text("not a corpus file", encoding="utf-8")
+    proc = run_cli("analyze", str(first), str(second), str(tmp_path / "corpus"), "--json", "--fast")
     assert proc.returncode == 0, proc.stderr.decode()
-    assert [a.id for a in json_rows(proc)] == ["one.txt", "sub/three.txt", "two.txt"]
+    assert [a.id for a in json_rows(proc)] == ["one.txt", "two.txt", "EN/three.txt"]
+    assert proc.stderr == b"", "no progress bar (or anything else) when stderr is not a terminal"
 
 
 def test_analyze_reads_csv_from_stdin_with_format():
@@ -404,8 +403,9 @@ def test_analyze_lists_unreadable_inputs_and_exits_1_or_2(tmp_path: Path):
     assert len(none.stderr.decode().splitlines()) == 2
 
 
-def test_analyze_shows_progress_only_on_a_terminal(tmp_path: Path):
-    """With stderr on a terminal (a pty here), several articles get a progress bar; piped, none."""
+def test_analyze_shows_progress_on_a_terminal(tmp_path: Path):
+    """With stderr on a terminal (a pty here), several articles get a progress bar (not when
+    piped: see test_analyze_several_files_and_folders) and --json output stays on stdout."""
     import os
     import pty
 
@@ -432,5 +432,3 @@ def test_analyze_shows_progress_only_on_a_terminal(tmp_path: Path):
     assert proc.returncode == 0, terminal.decode(errors="replace")
     assert len(stdout.decode().splitlines()) == 2  # JSON Lines untouched by the bar
     assert b"analyze" in terminal and b"2/2" in terminal
-    piped = run_cli("analyze", *map(str, paths), "--json", "--fast")
-    assert piped.returncode == 0 and piped.stderr == b""
