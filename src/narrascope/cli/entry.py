@@ -24,9 +24,13 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as _click_errors  # type: ignore[no-redef,unused-ignore]
 
 DEBUG_ENV = "NARRASCOPE_DEBUG"
-# "Aborted" (e.g. Ctrl-D at a prompt) lives in typer or in click depending on the version.
+# Names that differ between versions: "aborted" (e.g. Ctrl-D at a prompt) lives in typer or
+# in click; "no arguments, show the help" is an exception only since click 8.2.
 _ABORTS: tuple[type[BaseException], ...] = tuple(
     kind for kind in (getattr(typer, "Abort", None), getattr(_click_errors, "Abort", None)) if kind
+)
+_NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(
+    kind for kind in (getattr(_click_errors, "NoArgsIsHelpError", None),) if kind
 )
 
 
@@ -42,9 +46,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="narrascope", standalone_mode=False)
-    except _click_errors.NoArgsIsHelpError as error:
+    except _NO_ARGS_IS_HELP as error:
         # A group called without a sub-command: its help is the answer (as in standalone mode).
-        err.print(error.ctx.get_help(), markup=False, highlight=False)
+        ctx = getattr(error, "ctx", None)
+        err.print(ctx.get_help() if ctx is not None else str(error), markup=False, highlight=False)
         return EXIT_BAD_INPUT
     except _click_errors.ClickException as error:
         print_error(_usage_message(error))

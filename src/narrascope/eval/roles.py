@@ -101,14 +101,14 @@ def resolve_mention_span(text: str, mention: str, start: int, end_inclusive: int
 
     The one place where annotation offsets are repaired (analyze --mentions, semeval
     roles and training all call it). Tries, in order: the offsets as given; the
-    CRLF-counting convention of the Russian and many Hindi files (offset minus the
+    CRLF-counting convention of most Russian, half the Hindi and some Portuguese files (offset minus the
     newlines before it, iterated because the newline count depends on the position);
     the nearest exact occurrence of the mention string (offsets off by a few
     characters). Returns None when the string does not occur at all: the caller then
     uses :func:`fallback_span` and says so.
     """
     end = end_inclusive + 1
-    if text[start:end] == mention:
+    if start >= 0 and text[start:end] == mention:
         return start, end
     shift = text[:start].count("\n")
     for _ in range(3):
