@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from narrascope.eval.roles import locate_mention, read_role_training
+from narrascope.eval.roles import mention_span, read_role_training
 from narrascope.models.training_roles import collapse, mention_lexicon, salience_cross_validation
 from narrascope.nlp.ner import MentionDetector
 from narrascope.nlp.segment import split_sentences
@@ -44,9 +44,7 @@ def main() -> None:
     common = mention_lexicon([], all_texts)["common_lowercase"]
     gold: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
-        gold[m.article_id].append(
-            locate_mention(texts[m.article_id], m.mention, m.start, m.end) or (m.start, m.end + 1)
-        )
+        gold[m.article_id].append(mention_span(texts[m.article_id], m)[0])
     articles = sorted(gold)
     groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

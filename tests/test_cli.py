@@ -17,6 +17,17 @@ ARTICLE_EN = (
     "Opposition deputies called the plan reckless and demanded a vote. "
     "Analysts expect prices to rise again in the spring."
 )
+# Written to push a narrative strongly enough that even the cautious --fast model decides one,
+# so the tests below that check predicted narratives have something to check.
+ARTICLE_URW = (
+    "Kiev Regime Steals Western Aid While Ukrainians Starve\n\n"
+    "The corrupt Kiev regime of Zelensky has stolen billions in Western aid while ordinary Ukrainians "
+    "freeze without heating. Ukrainian officials buy villas and yachts with American taxpayer money. "
+    "Western weapons sent to Ukraine end up on the black market and in the hands of criminals. "
+    "The Ukrainian army is collapsing, soldiers are deserting en masse and the front is crumbling. "
+    "Nazis and nationalists control the government in Kiev and persecute Russian speakers. "
+    "The situation in Ukraine is hopeless and defeat is inevitable."
+)
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -38,28 +49,64 @@ def demo_json() -> dict:
     return json.loads(proc.stdout)
 
 
+@pytest.fixture(scope="module")
+def pushy(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Analysis]:
+    """The analysis of ARTICLE_URW, an article that comes out with at least one narrative."""
+    path = tmp_path_factory.mktemp("pushy") / "pushy.txt"
+    path.write_text(ARTICLE_URW, encoding="utf-8")
+    proc = run_cli("analyze", str(path), "--json", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    analysis = Analysis.model_validate_json(proc.stdout)
+    assert analysis.narratives, "ARTICLE_URW must push a narrative, or these tests check nothing"
+    return ARTICLE_URW, analysis
+
+
+def all_evidence(analysis: Analysis) -> list:
+    labels = [*analysis.narratives, *analysis.weak_signals]
+    labels += [sub for narrative in analysis.narratives for sub in narrative.subnarratives]
+    return [ev for label in labels for ev in label.evidence]
+
+
 def test_demo_json_validates_and_offsets_quote_the_text(demo_json: dict):
-    from narrascope.cli.app import demo_article
+    from narrascope.cli.analyze import demo_article
 
     analysis = Analysis.model_validate(demo_json)
     content = demo_article().content
     assert analysis.content_length == len(content)
     assert analysis.language.code == "en"
-    for narrative in analysis.narratives:
-        for ev in narrative.evidence + [e for s in narrative.subnarratives for e in s.evidence]:
-            assert content[ev.start : ev.end] == ev.text
+    # The demo comes out "Other" with --fast: its weak signals carry the evidence then.
+    evidence = all_evidence(analysis)
+    assert evidence, "the demo has narratives or weak signals with quoted evidence"
+    for ev in evidence:
+        assert content[ev.start : ev.end] == ev.text
 
 
-def test_predictions_obey_the_hierarchy(demo_json: dict):
-    analysis = Analysis.model_validate(demo_json)
+def test_predicted_narratives_quote_the_text(pushy: tuple[str, Analysis]):
+    content, analysis = pushy
+    assert analysis.content_length == len(content)
+    assert all(narrative.evidence for narrative in analysis.narratives)
+    for ev in all_evidence(analysis):
+        assert content[ev.start : ev.end] == ev.text
+
+
+@pytest.mark.parametrize("which", ["demo", "pushy"])
+def test_predictions_obey_the_hierarchy(which: str, demo_json: dict, pushy: tuple[str, Analysis]):
+    analysis = Analysis.model_validate(demo_json) if which == "demo" else pushy[1]
     coarse, fine = analysis.semeval_labels()
+    assert analysis.other == (not analysis.narratives)
     if analysis.other:
         assert coarse == ["Other"] and fine == ["Other"]
+    else:
+        assert coarse == [n.label for n in analysis.narratives] and "Other" not in coarse
     for narrative in analysis.narratives:
         assert narrative.subnarratives, "every narrative has at least one sub-narrative"
         for sub in narrative.subnarratives:
             assert sub.label.startswith(narrative.label + ": ")
+            assert sub.label in fine
         assert 0.0 <= narrative.confidence <= 1.0
+    decided = {n.label for n in analysis.narratives}
+    assert analysis.weak_signals, "the likeliest undecided narratives are always reported"
+    assert all(signal.label not in decided for signal in analysis.weak_signals)
 
 
 def test_demo_terminal_report():
@@ -93,7 +140,7 @@ def test_jsonl_gives_json_lines_and_reports_the_bad_line(tmp_path: Path):
     }
     path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({**good, "id": "r2"}) + "\n")
     proc = run_cli("analyze", str(path), "--json", "--fast")
-    assert proc.returncode == 2
+    assert proc.returncode == 1  # some records analysed, one not
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines() if line.strip()]
     assert [r["id"] for r in rows] == ["r1", "r2"]
     assert rows[0]["outlet"] == "Daily Test"
@@ -140,6 +187,14 @@ def test_semeval_narratives_processes_good_files_and_lists_bad_ones(tmp_path: Pa
     assert "c.txt" in proc.stderr.decode()
 
 
+def test_semeval_narratives_with_no_readable_file_exits_2(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "c.txt").write_bytes(b"")
+    proc = run_cli("semeval", "narratives", str(docs), "-o", str(tmp_path / "pred.txt"), "--fast")
+    assert proc.returncode == 2 and "c.txt: empty file" in proc.stderr.decode()
+
+
 def test_evaluate_narratives_prints_scores(tmp_path: Path):
     gold = tmp_path / "gold.txt"
     pred = tmp_path / "pred.txt"
@@ -169,25 +224,29 @@ def test_analyze_needs_file_or_demo():
     assert run_cli("analyze").returncode == 2
 
 
-def test_default_profile_runs_the_embedding_model():
+@pytest.fixture(scope="module")
+def demo_default_json() -> dict:
+    """The demo with the default profile (embeddings, entities, techniques, sourcing): run once."""
     proc = run_cli("analyze", "--demo", "--json")
     assert proc.returncode == 0, proc.stderr.decode()
-    analysis = Analysis.model_validate_json(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+def test_default_profile_runs_the_embedding_model(demo_default_json: dict):
+    analysis = Analysis.model_validate(demo_default_json)
     assert analysis.provenance.profile == "default"
     assert analysis.domain in {"URW", "CC", "none"}
+    assert analysis.weak_signals
     for signal in analysis.weak_signals:
         assert 0.0 <= signal.confidence <= 1.0
         assert signal.label not in {n.label for n in analysis.narratives}
 
 
-def test_analyze_reports_entities_with_consistent_offsets_and_roles(tmp_path: Path):
+def test_analyze_reports_entities_with_consistent_offsets_and_roles(demo_default_json: dict):
+    from narrascope.cli.analyze import demo_article
     from narrascope.taxonomy.roles import entity_roles
 
-    proc = run_cli("analyze", "--demo", "--json")
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
-    from narrascope.cli.app import demo_article
-
+    result = demo_default_json
     content = demo_article().content
     roles = entity_roles()
     assert result["entities"], "the demo article names several entities"
@@ -198,10 +257,12 @@ def test_analyze_reports_entities_with_consistent_offsets_and_roles(tmp_path: Pa
         assert content[ev["start"] : ev["end"]] == ev["text"]
     # the other span layers of the default profile quote the text exactly too
     assert result["techniques"]["trust"] == "trained"
+    assert result["techniques"]["spans"], "the demo is written with loaded language"
     for span in result["techniques"]["spans"]:
         assert content[span["start"] : span["end"]] == span["text"]
     claims = result["sourcing"]["claims"]
     assert claims and sum(result["sourcing"]["counts"].values()) == len(claims)
+    assert any(claim["source"] for claim in claims), "the demo quotes named and vague sources"
     for claim in claims:
         assert content[claim["start"] : claim["end"]] == claim["text"]
         if claim["source"]:
@@ -250,3 +311,124 @@ def test_html_needs_exactly_one_article(tmp_path: Path):
     proc = run_cli("analyze", str(records), "--fast", "--html", str(tmp_path / "r.html"))
     assert proc.returncode == 2
     assert "one article" in one_line_error(proc)
+
+
+def test_version_prints_the_package_version():
+    from narrascope import __version__
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode() == f"narrascope {__version__}\n"
+
+
+# ---------------------------------------------------------------- analyze reads what batch reads
+
+PAGE = """<!doctype html><html><head><title>Harbour Deal Signed | Coast Gazette</title>
+<meta property="og:title" content="Harbour Deal Signed"><meta property="og:site_name" content="Coast Gazette">
+</head><body><nav><a href="/">Home</a> | <a href="/sport">Sport</a> | Subscribe now</nav>
+<article><h1>Harbour Deal Signed</h1><p>{0}</p><p>{1}</p></article>
+<footer>Copyright Coast Gazette. Cookie settings.</footer></body></html>"""
+
+
+def json_rows(proc: subprocess.CompletedProcess[bytes]) -> list[Analysis]:
+    return [Analysis.model_validate_json(line) for line in proc.stdout.decode().splitlines() if line.strip()]
+
+
+def test_analyze_extracts_a_saved_web_page(tmp_path: Path):
+    from narrascope.io.corpus_sources import article_from_html
+
+    body = ARTICLE_EN.split("\n\n", 1)[1]
+    page = tmp_path / "page.html"
+    page.write_text(PAGE.format(body, "Dock workers went back to work on Tuesday."), encoding="utf-8")
+    proc = run_cli("analyze", str(page), "--json", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    analysis = Analysis.model_validate_json(proc.stdout)
+    assert analysis.title == "Harbour Deal Signed" and analysis.outlet == "Coast Gazette"
+    extracted = article_from_html(page.read_bytes(), id="page.html", source=str(page)).content
+    assert "<" not in extracted and "Subscribe" not in extracted and body in extracted
+    # the analysed content is the extracted text, not the markup
+    assert analysis.content_length == len(extracted)
+    for ev in all_evidence(analysis):
+        assert extracted[ev.start : ev.end] == ev.text and "<" not in ev.text
+
+
+def test_analyze_reads_every_csv_record(tmp_path: Path):
+    records = tmp_path / "recs.csv"
+    body = ARTICLE_EN.split("\n\n", 1)[1]
+    rows = [f'r{i},Title {i},"{body} Item {i}.",Daily Test\n' for i in range(3)]
+    records.write_text("id,title,text,outlet\n" + "".join(rows), encoding="utf-8")
+    proc = run_cli("analyze", str(records), "--json", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    results = json_rows(proc)
+    assert [(a.id, a.title, a.outlet) for a in results] == [
+        (f"r{i}", f"Title {i}", "Daily Test") for i in range(3)
+    ]
+
+
+def test_analyze_several_files_and_folders(tmp_path: Path):
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text(ARTICLE_EN, encoding="utf-8")
+    second.write_text(ARTICLE_URW, encoding="utf-8")
+    # a folder is read like batch reads it: recursively, ids relative to the folder
+    (tmp_path / "corpus" / "EN").mkdir(parents=True)
+    (tmp_path / "corpus" / "EN" / "three.txt").write_text(ARTICLE_EN, encoding="utf-8")
+    (tmp_path / "corpus" / "notes.md").write_text("not a corpus file", encoding="utf-8")
+    proc = run_cli("analyze", str(first), str(second), str(tmp_path / "corpus"), "--json", "--fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [a.id for a in json_rows(proc)] == ["one.txt", "two.txt", "EN/three.txt"]
+    assert proc.stderr == b"", "no progress bar (or anything else) when stderr is not a terminal"
+
+
+def test_analyze_reads_csv_from_stdin_with_format():
+    body = ARTICLE_EN.split("\n\n", 1)[1]
+    data = f'id,text\ns1,"{body}"\ns2,"{body}"\n'.encode()
+    proc = run_cli("analyze", "-", "--format", "csv", "--json", "--fast", stdin=data)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [a.id for a in json_rows(proc)] == ["s1", "s2"]
+
+
+def test_analyze_lists_unreadable_inputs_and_exits_1_or_2(tmp_path: Path):
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE_EN, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    some = run_cli("analyze", str(good), str(missing), str(tmp_path / "empty.txt"), "--json", "--fast")
+    assert some.returncode == 1
+    assert [a.id for a in json_rows(some)] == ["good.txt"]
+    errors = some.stderr.decode().splitlines()
+    assert len(errors) == 2 and all(line.startswith("error: ") for line in errors)
+    assert "missing.txt: no such file" in errors[0] and "empty.txt: empty file" in errors[1]
+    none = run_cli("analyze", str(missing), str(tmp_path / "empty.txt"), "--fast")
+    assert none.returncode == 2 and not none.stdout
+    assert len(none.stderr.decode().splitlines()) == 2
+
+
+def test_analyze_shows_progress_on_a_terminal(tmp_path: Path):
+    """With stderr on a terminal (a pty here), several articles get a progress bar (not when
+    piped: see test_analyze_several_files_and_folders) and --json output stays on stdout."""
+    import os
+    import pty
+
+    paths = []
+    for name in ("one.txt", "two.txt"):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(ARTICLE_EN, encoding="utf-8")
+    args = [sys.executable, "-m", "narrascope", "analyze", *map(str, paths), "--json", "--fast"]
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    stdout, _ = proc.communicate(timeout=600)
+    os.close(master)
+    assert proc.returncode == 0, terminal.decode(errors="replace")
+    assert len(stdout.decode().splitlines()) == 2  # JSON Lines untouched by the bar
+    assert b"analyze" in terminal and b"2/2" in terminal

@@ -106,3 +106,60 @@ def test_html_page_title_and_main_text(tmp_path: Path):
 def test_missing_input_is_an_error(tmp_path: Path):
     articles, errors = collect([str(tmp_path / "nope")])
     assert not articles and "no such file" in errors[0].reason
+
+
+# --------------------------------------------------------------------------- iter_inputs (analyze)
+
+
+def test_iter_inputs_reads_stdin_in_every_format():
+    import io as stdlib_io
+
+    from narrascope.io import INPUT_FORMATS, iter_inputs
+
+    body = PARAGRAPHS[0]
+    payloads = {
+        "txt": f"Title\n\n{body}".encode(),
+        "json": f'{{"id": "j", "text": "{body}"}}'.encode(),
+        "jsonl": f'{{"id": "l1", "text": "{body}"}}\n{{"id": "l2", "text": "{body}"}}\n'.encode(),
+        "csv": f'id,text\nc1,"{body}"\nc2,"{body}\u2028still c2"\n'.encode(),
+        "html": HTML,
+    }
+    assert set(payloads) == set(INPUT_FORMATS)
+    ids = {}
+    for fmt, data in payloads.items():
+        items = list(iter_inputs(["-"], fmt, stdin=stdlib_io.BytesIO(data)))
+        assert all(isinstance(i, Article) for i in items), items
+        ids[fmt] = [i.id for i in items if isinstance(i, Article)]
+        assert all(i.source == "-" for i in items if isinstance(i, Article))
+    assert ids == {
+        "txt": ["stdin"],
+        "json": ["j"],
+        "jsonl": ["l1", "l2"],
+        "csv": ["c1", "c2"],
+        "html": ["stdin"],
+    }
+
+
+def test_iter_inputs_forces_a_format_on_files_not_folders(tmp_path: Path):
+    from narrascope.io import iter_inputs
+
+    records = tmp_path / "export.dat"
+    records.write_text(f'id,text\nr1,"{PARAGRAPHS[1]}"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text(f"Title\n\n{PARAGRAPHS[2]}", encoding="utf-8")
+    assert [i.id for i in iter_inputs([str(records)], "csv") if isinstance(i, Article)] == ["r1"]
+    # without --format an unknown extension is a text article, as in a batch run
+    (as_text,) = list(iter_inputs([str(records)]))
+    assert isinstance(as_text, Article) and as_text.id == "export.dat"
+    # inside a folder the extension decides (the .dat file is not a corpus file)
+    assert [i.id for i in iter_inputs([str(tmp_path)], "csv") if isinstance(i, Article)] == ["a.txt"]
+
+
+def test_iter_inputs_refuses_an_unknown_format_and_reports_missing_files(tmp_path: Path):
+    import pytest
+
+    from narrascope.io import iter_inputs
+
+    with pytest.raises(ValueError, match="unknown input format 'xml'"):
+        iter_inputs(["-"], "xml")
+    (error,) = list(iter_inputs([str(tmp_path / "gone.txt")]))
+    assert isinstance(error, InputError) and error.reason == "no such file or directory"

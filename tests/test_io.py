@@ -114,7 +114,16 @@ def test_decode_size_limit() -> None:
     with pytest.raises(InputError) as info:
         decode_bytes(b"x" * 11, "big.txt", max_bytes=10)
     assert info.value.reason == "file too large (11 bytes > limit 10)"
-    assert MAX_BYTES == 5_000_000
+
+
+def test_default_size_limit_is_max_bytes(tmp_path: Path) -> None:
+    # The cap the readers apply when none is given: exactly MAX_BYTES is read, one more is not.
+    assert len(decode_bytes(b"x" * MAX_BYTES, "max.txt")) == MAX_BYTES
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * (MAX_BYTES + 1))
+    with pytest.raises(InputError) as info:
+        read_txt(path)
+    assert info.value.reason == f"file too large ({MAX_BYTES + 1} bytes > limit {MAX_BYTES})"
 
 
 # --------------------------------------------------------------------------- read_txt

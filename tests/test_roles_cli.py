@@ -75,6 +75,19 @@ def test_semeval_roles_echoes_every_valid_line_and_reports_bad_ones(tmp_path: Pa
         assert f"line {lineno}" in proc.stderr
 
 
+def test_semeval_roles_with_no_usable_line_exits_2(tmp_path: Path, role_model: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text("missing.txt\tmayor\t0\t4\nport.txt\tonly three\n", encoding="utf-8")
+    out = tmp_path / "pred.txt"
+    proc = run_cli(
+        "semeval", "roles", str(docs), str(mentions), "-o", str(out), "--role-model", str(role_model)
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "line 1" in proc.stderr and "line 2" in proc.stderr
+
+
 def test_evaluate_roles_scores_a_perfect_prediction(tmp_path: Path):
     gold = tmp_path / "gold.txt"
     gold.write_text("a.txt\tX\t0\t0\tAntagonist\tSpy\r\na.txt\tY\t2\t2\tInnocent\tVictim\tExploited\r\n")

@@ -3,18 +3,18 @@ from collections import defaultdict
 from pathlib import Path
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from narrascope.eval.roles import locate_mention, read_role_training
+from narrascope.eval.roles import mention_span, read_role_training
 from narrascope.models.training_roles import collapse, mention_lexicon
 from narrascope.nlp.ner import MentionDetector
 from narrascope.nlp.segment import split_sentences, containing_sentence
-from narrascope.pipeline.entities import entity_key, _plausible
+from narrascope.nlp.ner import entity_key, plausible
 DATA = Path("/work/shared/data/semeval2025-task10/train")
 mentions, texts, langs = read_role_training(DATA)
 all_texts = {str(p): p.read_text(encoding="utf-8", errors="replace") for p in DATA.glob("*/raw-documents/*")}
 common = mention_lexicon([], all_texts)["common_lowercase"]
 gold = defaultdict(list)
 for m in mentions:
-    gold[m.article_id].append(locate_mention(texts[m.article_id], m.mention, m.start, m.end) or (m.start, m.end + 1))
+    gold[m.article_id].append(mention_span(texts[m.article_id], m)[0])
 arts = sorted(gold); groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in arts]
 folds = list(GroupKFold(5, shuffle=True, random_state=0).split(arts, groups=groups))
 SRC = ["spacy", "natasha", "caps", "gazetteer", "latin"]; LG = ["bg","en","hi","pt","ru"]
@@ -27,7 +27,7 @@ for tr, te in folds:
     for i in te:
         a = arts[i]; text = texts[a]; lang = langs[a].lower(); sents = split_sentences(text)
         head = sents[0].end if sents else 0
-        cands = [c for c in det.detect(text, lang) if _plausible(c.text)]
+        cands = [c for c in det.detect(text, lang) if plausible(c.text)]
         grp = defaultdict(list)
         for c in cands: grp[entity_key(c.text) or c.text].append(c)
         for key, cs in grp.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,7 +55,16 @@ def progress(console: Console, total: int | None, label: str) -> Iterator[Callab
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
+    # Rich re-routes stdout through the bar's console so prints land above the bar; that is
+    # right when stdout is on the terminal too, but would pour piped output (analyze --json
+    # | jq) into stderr.
+    with Progress(
+        *columns,
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+        redirect_stdout=_is_terminal(sys.stdout),
+    ) as bar:
         task = bar.add_task(label, total=total, rate="")
 
         def advance(n: int = 1) -> None:
@@ -63,6 +73,14 @@ def progress(console: Console, total: int | None, label: str) -> Iterator[Callab
             bar.update(task, rate=f"{speed:.2f} art/s" if speed else "")
 
         yield advance
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except ValueError:  # a closed stream
+        return False
 
 
 def _umask() -> int:

@@ -6,19 +6,20 @@ code; the run itself is :func:`narrascope.corpus.batch.run_batch`.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL
+from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, check_output_file, err, fail, require_dir
 from narrascope.corpus.store import DEFAULT_STORE
+from narrascope.io import InputError
 
-err = Console(stderr=True)
-
-# The exit codes of every narrascope command (see cli/app.py and README).
+if TYPE_CHECKING:
+    from narrascope.corpus.batch import Summary
 
 
 def batch(
@@ -58,14 +59,25 @@ def batch(
     Exit codes: 0 all analysed; 1 some inputs failed (see the errors file); 2 bad usage or nothing read.
     """
     from narrascope.corpus.batch import BatchOptions, count_inputs, run_batch
+    from narrascope.corpus.journal import out_format
     from narrascope.corpus.runner import ENGINES
-    from narrascope.corpus.store import StoreError
     from narrascope.util import progress
 
     if engine not in ENGINES:
-        raise _fail(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+        raise fail(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     if scheduler and engine != "dask":
-        raise _fail("--scheduler needs --engine dask")
+        raise fail("--scheduler needs --engine dask")
+    if engine == "dask" and importlib.util.find_spec("distributed") is None:
+        raise fail("--engine dask needs the dask extra: pip install 'narrascope[dask]'")
+    # Refuse unusable paths before any work: a long run must not end in "cannot write".
+    out_format(out)
+    check_output_file(out)
+    check_output_file(errors or out.with_name(out.name + ".errors.jsonl"))
+    if not no_store:
+        check_output_file(store)
+    if model is not None:
+        require_dir(model)  # else every article would fail, each with the same reason
+    _require_some_input(inputs)
     options = BatchOptions(
         inputs=inputs,
         out=out,
@@ -77,11 +89,8 @@ def batch(
         engine=engine,
         scheduler=scheduler,
     )
-    try:
-        with progress(err, count_inputs(inputs), "batch") as advance:
-            summary = run_batch(options, advance)
-    except (ValueError, StoreError, RuntimeError, FileNotFoundError, OSError) as error:
-        raise _fail(str(error)) from None
+    with progress(err, count_inputs(inputs), "batch") as advance:
+        summary = run_batch(options, advance)
     _print_summary(summary, options.errors_path, out)
     if summary.rows == 0 and summary.failures:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -89,14 +98,19 @@ def batch(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _print_summary(summary, errors_path: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+def _require_some_input(inputs: list[str]) -> None:
+    """All INPUTs missing is a usage error (a typo), not a run with every article failed."""
+    if inputs and not any(Path(spec).exists() for spec in inputs):
+        raise InputError(inputs[0], "no such file or directory")
+
+
+def _print_summary(summary: Summary, errors_path: Path, out: Path) -> None:
     rate = summary.analysed / summary.seconds if summary.seconds else 0.0
     err.print(
         f"{summary.rows} article(s) in {out} ({summary.analysed} analysed, {summary.reused} already done, "
         f"{summary.duplicates} duplicate(s) skipped), {len(summary.failures)} failure(s), "
         f"{summary.seconds:.1f} s ({rate:.2f} articles/s)",
-        highlight=False,
-        soft_wrap=True,
+        markup=False,
     )
     if summary.languages:
         table = Table(title="articles per language", title_justify="left")
@@ -106,15 +120,8 @@ def _print_summary(summary, errors_path: Path, out: Path) -> None:  # type: igno
             table.add_row(code, str(n))
         err.print(table)
     if summary.failures:
-        err.print(
-            f"[bold red]{len(summary.failures)} failure(s)[/], listed in {errors_path}:", highlight=False
-        )
+        err.print(f"[bold red]{len(summary.failures)} failure(s)[/], listed in {escape(str(errors_path))}:")
         for failure in summary.failures[:10]:
-            err.print(f"  {failure.source}: {failure.reason}", highlight=False, soft_wrap=True)
+            err.print(f"  {failure.source}: {failure.reason}", markup=False)
         if len(summary.failures) > 10:
-            err.print(f"  … and {len(summary.failures) - 10} more", highlight=False)
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
+            err.print(f"  … and {len(summary.failures) - 10} more")

@@ -11,19 +11,20 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from narrascope.cli.common import check_output_file, err, fail, out
 from narrascope.corpus.store import DEFAULT_STORE
 
-corpus_app = typer.Typer(
-    help="Questions about the corpus store filled by 'narrascope batch'.", no_args_is_help=True
-)
-out = Console()
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from narrascope.corpus.store import CorpusStore
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+"""Chart formats ``corpus plot`` writes (matplotlib, from the extension)."""
 
 StoreOpt = Annotated[Path, typer.Option(help="Corpus store written by 'narrascope batch'.")]
 SinceOpt = Annotated[
@@ -31,13 +32,10 @@ SinceOpt = Annotated[
 ]
 
 
-def _open(store: Path):  # type: ignore[no-untyped-def]
-    from narrascope.corpus.store import CorpusStore, StoreError
+def _open(store: Path) -> CorpusStore:
+    from narrascope.corpus.store import CorpusStore
 
-    try:
-        return CorpusStore(store, readonly=True)
-    except StoreError as error:
-        raise _fail(str(error)) from None
+    return CorpusStore(store, readonly=True)
 
 
 def _since(value: str | None) -> datetime | None:
@@ -46,15 +44,9 @@ def _since(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value.strip())
     except ValueError:
-        raise _fail(f"invalid --since date {value!r} (expected ISO 8601, e.g. 2024-03-01)") from None
+        raise fail(f"invalid --since date {value!r} (expected ISO 8601, e.g. 2024-03-01)") from None
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
-
-
-@corpus_app.command("stats")
 def stats_command(
     by: Annotated[
         list[str],
@@ -72,10 +64,7 @@ def stats_command(
 
     dims = [d.strip() for item in by for d in item.split(",") if d.strip()]
     with _open(store) as db:
-        try:
-            total, rows = stats(db, dims, _since(since))
-        except ValueError as error:
-            raise _fail(str(error)) from None
+        total, rows = stats(db, dims, _since(since))
     if as_json:
         sys.stdout.write(
             json.dumps({"articles": total, "by": dims, "rows": rows}, indent=2, ensure_ascii=False)
@@ -96,7 +85,6 @@ def stats_command(
         out.print(table)
 
 
-@corpus_app.command("plot")
 def plot_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="Image to write (.png, .svg or .pdf).")],
     by: Annotated[
@@ -111,18 +99,15 @@ def plot_command(
     from narrascope.corpus.plot import draw
     from narrascope.corpus.queries import trend
 
+    check_output_file(output, PLOT_SUFFIXES)
     with _open(store) as db:
-        try:
-            data = trend(db, by, over, _since(since))
-        except ValueError as error:
-            raise _fail(str(error)) from None
+        data = trend(db, by, over, _since(since))
     if not data.periods:
-        raise _fail(f"no dated articles in {store}: a trend needs records with a 'published' date")
+        raise fail(f"no dated articles in {store}: a trend needs records with a 'published' date")
     drawn = draw(data, output, by=by, over=over, top=top)
-    err.print(f"wrote {output}: {len(drawn)} {by}(s) over {len(data.periods)} {over}(s)", highlight=False)
+    err.print(f"wrote {escape(str(output))}: {len(drawn)} {by}(s) over {len(data.periods)} {over}(s)")
 
 
-@corpus_app.command("entities")
 def entities_command(
     role: Annotated[
         str | None, typer.Option(help="Main role: Protagonist, Antagonist or Innocent (default: any).")
@@ -139,7 +124,7 @@ def entities_command(
     if role is not None:
         role = role.strip().capitalize()
         if role not in ("Protagonist", "Antagonist", "Innocent"):
-            raise _fail(f"unknown role {role!r}; choose from Protagonist, Antagonist, Innocent")
+            raise fail(f"unknown role {role!r}; choose from Protagonist, Antagonist, Innocent")
     with _open(store) as db:
         rows = entities(db, role, top, _since(since), examples)
     if as_json:

@@ -73,11 +73,14 @@ def format_label_line(doc_id: str, narratives: Sequence[str], subnarratives: Seq
 def read_training_folder(root: Path, languages: Iterable[str] = LANGUAGES) -> list[LabelledDoc]:
     """Load ``root/<LANG>/raw-documents`` with ``subtask-2-annotations.txt``.
 
-    Documents without an annotation line are unlabelled for this subtask and skipped.
+    Documents without an annotation line are unlabelled for this subtask and skipped;
+    so are language folders without an annotation file (a corpus may cover fewer languages).
     """
     docs: list[LabelledDoc] = []
     for lang in languages:
         folder = root / lang
+        if not (folder / "subtask-2-annotations.txt").is_file():
+            continue
         labels = read_label_file(folder / "subtask-2-annotations.txt")
         for doc_id in sorted(labels):
             path = folder / "raw-documents" / doc_id

@@ -4,14 +4,17 @@ This stage owns everything between a path (or ``-`` for stdin) and a
 :class:`narrascope.schema.Article`: size limits, refusing binary, empty and
 non-UTF-8 input, decoding without changing a single code point (so offsets into
 ``Article.content`` match the file), parsing ``.txt``, ``.json`` and ``.jsonl``
-inputs, and reporting every problem as an :class:`InputError` whose message is one
-line naming the source (``path``, ``-`` or ``path:line N``). Readers yield errors
-next to articles instead of stopping, so one bad record never hides the good ones.
+inputs (``readers``) plus ``.csv`` records, saved ``.html`` pages and folders
+(``corpus_sources``, the one reader ``analyze`` and ``batch`` share), and reporting
+every problem as an :class:`InputError` whose message is one line naming the source
+(``path``, ``-`` or ``path:line N``). Readers yield errors next to articles instead of
+stopping, so one bad record never hides the good ones.
 It never analyses text: no language detection, segmentation or classification.
 """
 
 from __future__ import annotations
 
+from narrascope.io.corpus_sources import INPUT_FORMATS, iter_corpus, iter_inputs
 from narrascope.io.readers import (
     FORMATS,
     MAX_BYTES,
@@ -29,11 +32,14 @@ from narrascope.io.readers import (
 
 __all__ = [
     "FORMATS",
+    "INPUT_FORMATS",
     "MAX_BYTES",
     "InputError",
     "article_from_text",
     "decode_bytes",
     "infer_format",
+    "iter_corpus",
+    "iter_inputs",
     "iter_txt_dir",
     "parse_record",
     "read_input",

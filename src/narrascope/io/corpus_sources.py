@@ -1,22 +1,27 @@
 """Corpus inputs for batch runs: folders walked recursively, ``.csv`` records, saved web pages.
 
-This module owns turning the INPUT arguments of ``narrascope batch`` into one stream
-of ``Article | InputError``, read lazily so a corpus of any size is never held in
-memory. It adds two formats to the single-file readers of :mod:`narrascope.io.readers`
-(which it reuses unchanged): CSV records (same fields as JSON records) and saved
-HTML pages, whose title and main text are extracted with trafilatura. It never
-analyses text.
+This module owns turning the INPUT arguments of ``narrascope batch`` and ``narrascope
+analyze`` into one stream of ``Article | InputError``, read lazily so a corpus of any
+size is never held in memory. Both commands read through it, so a file means the same
+thing to both. It adds two formats to the single-file readers of
+:mod:`narrascope.io.readers` (which it reuses unchanged): CSV records (same fields as
+JSON records) and saved HTML pages, whose title and main text are extracted with
+trafilatura. It never analyses text.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from narrascope.io.readers import (
     MAX_BYTES,
+    STDIN_ID,
+    STDIN_SPEC,
     InputError,
     _check_text_bytes,
     _open_rb,
@@ -36,8 +41,12 @@ CORPUS_SUFFIXES.update({".html": "html", ".htm": "html"})
 ANNOTATION_PREFIX = "subtask-"
 """Shared-task annotation files (``subtask-1-annotations.txt``) are labels, not articles."""
 
+INPUT_FORMATS = ("txt", "json", "jsonl", "csv", "html")
+"""Formats ``--format`` can force for stdin or a file whose extension does not tell."""
+
 CSV_FIELDS = ("id", "title", "text", "url", "outlet", "published", "language")
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_CSV_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
 def iter_corpus(inputs: Iterable[str | Path], max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
@@ -58,6 +67,47 @@ def iter_corpus(inputs: Iterable[str | Path], max_bytes: int = MAX_BYTES) -> Ite
             yield InputError(str(path), "no such file or directory")
 
 
+def iter_inputs(
+    specs: Iterable[str],
+    fmt: str | None = None,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Iterator[Article | InputError]:
+    """:func:`iter_corpus` plus ``-`` for stdin and a format forced with ``fmt``.
+
+    ``fmt`` (one of :data:`INPUT_FORMATS`) applies to stdin (default ``txt``, id
+    ``stdin``) and to files given directly; inside a folder the extension decides, as
+    in a batch run. An unknown ``fmt`` raises ``ValueError`` before anything is read.
+    """
+    if fmt is not None and fmt not in INPUT_FORMATS:
+        raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(INPUT_FORMATS)}")
+    return _iter_inputs(specs, fmt, stdin, max_bytes)
+
+
+def _iter_inputs(
+    specs: Iterable[str], fmt: str | None, stdin: BinaryIO | None, max_bytes: int
+) -> Iterator[Article | InputError]:
+    for spec in specs:
+        if spec == STDIN_SPEC:
+            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, fmt or "txt", max_bytes)
+        elif fmt is not None and Path(spec).is_file():
+            yield from _read_file(Path(spec), Path(spec).name, max_bytes, fmt)
+        else:
+            yield from iter_corpus([spec], max_bytes=max_bytes)
+
+
+def _read_stream(stream: BinaryIO, kind: str, max_bytes: int) -> Iterator[Article | InputError]:
+    if kind == "jsonl":  # streamed: the size cap applies per line, as for a file
+        yield from read_jsonl(stream, name=STDIN_SPEC, max_bytes=max_bytes)
+        return
+    try:
+        data = _read_capped(stream, STDIN_SPEC, max_bytes)
+    except InputError as error:
+        yield error
+        return
+    yield from _read_bytes(data, kind, STDIN_ID, STDIN_SPEC, max_bytes)
+
+
 def _walk(root: Path) -> Iterator[Path]:
     """Corpus files under ``root``, sorted, skipping hidden entries and annotation files."""
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
@@ -73,24 +123,42 @@ def _walk(root: Path) -> Iterator[Path]:
             yield entry
 
 
-def _read_file(path: Path, article_id: str, max_bytes: int) -> Iterator[Article | InputError]:
-    kind = CORPUS_SUFFIXES.get(path.suffix.lower(), "txt")
+def _read_file(
+    path: Path, article_id: str, max_bytes: int, kind: str | None = None
+) -> Iterator[Article | InputError]:
+    """Read one file; ``kind`` forces the format, else the extension decides (default txt)."""
+    kind = kind or CORPUS_SUFFIXES.get(path.suffix.lower(), "txt")
     if kind == "jsonl":
         yield from read_jsonl(path, max_bytes=max_bytes)
-    elif kind == "json":
-        yield from read_json(path, max_bytes=max_bytes)
     elif kind == "csv":
         yield from read_csv(path, max_bytes=max_bytes)
     else:
         try:
             data = _read_path(path, max_bytes)
-            if kind == "html":
-                yield article_from_html(data, id=article_id, source=str(path))
-            else:
-                text = decode_bytes(data, str(path), max_bytes=max_bytes)
-                yield article_from_text(text, id=article_id, source=str(path))
         except InputError as error:
             yield error
+            return
+        yield from _read_bytes(data, kind, article_id, str(path), max_bytes)
+
+
+def _read_bytes(
+    data: bytes, kind: str, article_id: str, source: str, max_bytes: int
+) -> Iterator[Article | InputError]:
+    """The articles of one whole input already in memory (a file, or stdin)."""
+    if kind == "json":
+        yield from read_json(data, name=source, max_bytes=max_bytes)
+        return
+    if kind == "csv":
+        yield from _csv_bytes(data, source, max_bytes)
+        return
+    try:
+        if kind == "html":
+            yield article_from_html(data, id=article_id, source=source)
+        else:
+            text = decode_bytes(data, source, max_bytes=max_bytes)
+            yield article_from_text(text, id=article_id, source=source)
+    except InputError as error:
+        yield error
 
 
 def _read_path(path: Path, max_bytes: int) -> bytes:
@@ -122,6 +190,18 @@ def read_csv(path: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[Article | In
         return
     with handle:
         yield from _csv_records(handle, label, max_bytes)
+
+
+def _csv_bytes(data: bytes, label: str, max_bytes: int) -> Iterator[Article | InputError]:
+    """CSV records of an input held in memory (stdin), with the rules of :func:`read_csv`."""
+    try:
+        _check_text_bytes(data[:65_536], label)
+    except InputError as error:
+        yield error
+        return
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    # Split on "\n" only: str.splitlines() would also break inside fields at U+2028 etc.
+    yield from _csv_records(_CSV_LINE.findall(text), label, max_bytes)
 
 
 def _csv_records(lines: Iterable[str], label: str, max_bytes: int) -> Iterator[Article | InputError]:

@@ -20,7 +20,7 @@ import numpy as np
 from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
-from narrascope.eval.roles import MentionLine, RoleScores, locate_mention, read_role_training, score_roles
+from narrascope.eval.roles import MentionLine, RoleScores, mention_span, read_role_training, score_roles
 from narrascope.eval.semeval import read_raw_documents
 from narrascope.models.base import ArtifactManifest
 from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
@@ -50,7 +50,7 @@ def mention_texts(
         text = texts[m.article_id]
         if m.article_id not in sentences_of:
             sentences_of[m.article_id] = split_sentences(text)
-        span = locate_mention(text, m.mention, m.start, m.end) or (m.start, m.end + 1)
+        span, _ = mention_span(text, m)
         sentence = containing_sentence(sentences_of[m.article_id], span[0])
         sentences.append(embedding_text(sentence.text if sentence else text[span[0] : span[1]]))
         strings.append(embedding_text(text[span[0] : span[1]]) or m.mention)
@@ -205,7 +205,7 @@ def salience_cross_validation(
     score each fold with a salience model fitted on the others."""
     gold: dict[str, list[tuple[int, int]]] = {}
     for m in mentions:
-        span = locate_mention(texts[m.article_id], m.mention, m.start, m.end) or (m.start, m.end + 1)
+        span, _ = mention_span(texts[m.article_id], m)
         gold.setdefault(m.article_id, []).append(span)
     articles = sorted(gold)
     groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]

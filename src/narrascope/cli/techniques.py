@@ -2,8 +2,8 @@
 
 ``ptc techniques`` writes span predictions for a folder of ``article<ID>.txt``;
 ``evaluate techniques`` scores a prediction file; ``train techniques`` reproduces the
-shipped model. app.py registers these on its sub-apps; the work happens in
-``models.techniques`` and ``eval.techniques``.
+shipped model. ``cli.app`` registers these; the work happens in ``models.techniques``,
+``models.training_techniques`` and ``eval.techniques``.
 """
 
 from __future__ import annotations
@@ -14,26 +14,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from narrascope.cli.common import EXIT_BAD_INPUT, finish_predictions
-
-ptc_app = typer.Typer(help="Persuasion-technique spans (PTC, SemEval 2020 Task 11) file interfaces.")
-
-out = Console()
-err = Console(stderr=True)
+from narrascope.cli.common import (
+    FoldsOpt,
+    check_output_dir,
+    check_output_file,
+    err,
+    fail,
+    finish_predictions,
+    out,
+    require_dir,
+)
 
 TechniqueModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Technique model directory (default: the shipped one).")
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-@ptc_app.command("techniques")
 def ptc_techniques(
     articles_dir: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files (English).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Label file to write.")],
@@ -43,19 +40,22 @@ def ptc_techniques(
     ] = "en",
 ) -> None:
     """Write id<TAB>technique<TAB>start<TAB>end (end exclusive) for every article."""
-    from narrascope.eval.techniques import TechniqueLabel, article_id_from_name, format_label_line
     from narrascope.io import InputError, iter_txt_dir, read_txt
+    from narrascope.languages import SUPPORTED
+
+    if language not in SUPPORTED:
+        # Any other language would silently get no spans at all ("unsupported").
+        raise fail(f"unsupported --language {language!r}; choose from {', '.join(SUPPORTED)}")
+    check_output_file(output)
+    if model is not None:
+        require_dir(model)
+    paths = list(iter_txt_dir(articles_dir))
+    # Imported after the checks: loading the tagger takes seconds, a typo should not.
+    from narrascope.eval.techniques import TechniqueLabel, article_id_from_name, format_label_line
     from narrascope.models.techniques import TechniqueTagger
     from narrascope.util import progress
 
-    try:
-        paths = list(iter_txt_dir(articles_dir))
-    except InputError as error:
-        raise _fail(str(error)) from None
-    try:
-        tagger = TechniqueTagger.load(model)
-    except (FileNotFoundError, ValueError) as error:
-        raise _fail(str(error)) from None
+    tagger = TechniqueTagger.load(model)
     failures: list[InputError] = []
     lines: list[str] = []
     with progress(err, len(paths), "techniques") as advance:
@@ -73,8 +73,8 @@ def ptc_techniques(
                 for s in result.spans
             ]
             advance()
-    summary = f"{len(lines)} spans for {len(paths) - len(failures)} article(s)"
-    finish_predictions(output, lines, summary, failures, err)
+    succeeded = len(paths) - len(failures)
+    finish_predictions(output, lines, f"{len(lines)} spans for {succeeded} article(s)", failures, succeeded)
 
 
 def evaluate_techniques(
@@ -85,18 +85,9 @@ def evaluate_techniques(
     """Span-identification F1 (SemEval 2020 Task 11) and labeled span F1, per technique."""
     from rich.table import Table
 
-    from narrascope.eval.techniques import (
-        LabelFileError,
-        labeled_span_f1,
-        per_technique,
-        read_label_file,
-        span_f1,
-    )
+    from narrascope.eval.techniques import labeled_span_f1, per_technique, read_label_file, span_f1
 
-    try:
-        g, p = read_label_file(gold), read_label_file(pred)
-    except LabelFileError as error:
-        raise _fail(str(error)) from None
+    g, p = read_label_file(gold), read_label_file(pred)
     # PTC gold files list only articles with spans: predictions on any other article
     # are scored as false positives, so the ids are the union of both files.
     unknown = sorted({x.article_id for x in p} - {x.article_id for x in g})
@@ -136,20 +127,11 @@ def evaluate_techniques(
 def train_techniques(
     data: Annotated[Path, typer.Option(help="PTC folder (train-articles/, train-task2-TC.labels).")],
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model artifact.")],
-    folds: Annotated[int, typer.Option(help="Cross-validation folds (0 = skip CV).")] = 5,
+    folds: FoldsOpt = 5,
 ) -> None:
     """Train the technique tagger deterministically and write the artifact + manifest."""
-    from narrascope.eval.techniques import LabelFileError
+    require_dir(data)
+    check_output_dir(out_dir)
     from narrascope.models.training_techniques import train_technique_model
 
-    try:
-        train_technique_model(data, out_dir, folds=folds, console=err)
-    except (FileNotFoundError, LabelFileError) as error:
-        raise _fail(str(error)) from None
-
-
-def register(app: typer.Typer, evaluate_app: typer.Typer, train_app: typer.Typer) -> None:
-    """Attach the technique commands to the main CLI's sub-apps."""
-    app.add_typer(ptc_app, name="ptc")
-    evaluate_app.command("techniques")(evaluate_techniques)
-    train_app.command("techniques")(train_techniques)
+    train_technique_model(data, out_dir, folds=folds, console=err)
