@@ -11,6 +11,10 @@ is the same thing everywhere:
   (``Hay'at``, ``al-Sham``, ``don't``, ``северо-запад``);
 * a *token* is a word or any other single non-space character (punctuation).
 
+Stages that match their own strings (cue lexicons, gazetteers) put them between
+:func:`whole_word` edges, so a cue starts and ends where a word does by the same
+definition.
+
 Offsets are code-point offsets into the text, end-exclusive.
 """
 
@@ -79,3 +83,29 @@ def is_word(token: str) -> bool:
 def word_pattern() -> re.Pattern[str]:
     """The compiled word regex, for callers that need ``finditer`` or bounded matching."""
     return _word_pattern()
+
+
+@lru_cache(maxsize=2)
+def _edges(parts: bool) -> tuple[str, str]:
+    char = f"(?:{word_char_class()})"
+    if parts:
+        return f"(?<!{char})", f"(?!{char})"
+    return f"(?<!{char})(?<!{char}[{_INNER}])", f"(?!{char})(?![{_INNER}]{char})"
+
+
+def whole_word(body: str, *, parts: bool = False) -> str:
+    """Regex source matching ``body`` only where it starts and ends on a word edge.
+
+    With ``parts`` the pieces of a hyphen or apostrophe compound count as words too,
+    so a gazetteer finds ``Russia`` in ``Russia-Ukraine``; without it a cue must cover
+    the whole compound (``секретарь`` is not found in ``пресс-секретарь``).
+    """
+    before, after = _edges(parts)
+    return f"{before}(?:{body}){after}"
+
+
+@lru_cache(maxsize=1)
+def word_rest() -> str:
+    """Regex source for the rest of a word after its first letters (the ending of a stem cue)."""
+    char = f"(?:{word_char_class()})"
+    return f"{char}*(?:[{_INNER}]{char}+)*"
