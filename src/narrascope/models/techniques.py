@@ -394,7 +394,11 @@ def crf_features(text: str, doc: DocTokens, sentence_p: np.ndarray, lexicon: fro
 
 
 class TechniqueModel:
-    """Token tagger + span technique classifier (sklearn-style ``fit``/``predict``)."""
+    """Token tagger + sentence head + span technique classifier.
+
+    ``fit(texts, spans)`` → self; ``predict_proba(texts)`` → per text, P(inside a span) per
+    token; ``decode(texts, probabilities)`` → named spans; ``predict`` = both.
+    """
 
     def __init__(self, config: TechniqueConfig | None = None) -> None:
         self.config = config or TechniqueConfig()
