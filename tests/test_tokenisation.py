@@ -86,3 +86,18 @@ def test_tokens_cover_every_non_space_character_once(text: str) -> None:
     covered = [i for a, b in spans for i in range(a, b)]
     assert covered == sorted(set(covered))
     assert set(covered) == {i for i, ch in enumerate(text) if not ch.isspace()}
+
+
+def test_an_emoji_bullet_does_not_swallow_the_next_word() -> None:
+    # U+FE0F (variation selector) is a combining mark that belongs to the symbol "▪".
+    text = "▪️Русия увеличава износа.\n❗️Всъщност нищо не става."
+    assert words(text)[:2] == ["Русия", "увеличава"]
+    assert [c.text for c in ner.capitalised_runs(text, "bg")] == ["Русия", "Всъщност"]
+    assert [c.text for c in ner.Gazetteer(["Русия"]).find(text)] == ["Русия"]
+
+
+def test_a_joiner_inside_a_hindi_word_keeps_the_gazetteer_match_whole() -> None:
+    text = "नई दिल्\u200dली में बैठक हुई।"
+    assert [c.text for c in ner.Gazetteer(["नई दिल्\u200dली"]).find(text)] == ["नई दिल्\u200dली"]
+    # The match runs to the word's end, not to the joiner (stem + at most four word characters).
+    assert [c.text for c in ner.Gazetteer(["पृथ्"]).find("पृथ्\u200dवी की गति")] == ["पृथ्\u200dवी"]

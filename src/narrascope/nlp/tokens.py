@@ -7,8 +7,11 @@ detection, sourcing rules, the technique tagger) takes them from here, so a word
 is the same thing everywhere:
 
 * a *word* is a run of letters, digits and combining marks (plus the zero-width
-  joiners Indic scripts use inside words), with inner apostrophes and hyphens kept
-  (``Hay'at``, ``al-Sham``, ``don't``, ``северо-запад``);
+  joiners Indic scripts use inside words) that starts with a letter or digit, with
+  inner apostrophes and hyphens kept (``Hay'at``, ``al-Sham``, ``don't``,
+  ``северо-запад``). Variation selectors (U+FE00–U+FE0F) are marks too, but they pick
+  the glyph of the symbol before them (``▪️``), so they never belong to a word: else
+  ``▪️Русия`` would hide the capital of ``Русия`` and its word edge;
 * a *token* is a word or any other single non-space character (punctuation).
 
 Stages that match their own strings (cue lexicons, gazetteers) put them between
@@ -26,6 +29,7 @@ from functools import lru_cache
 
 _JOINERS = "\u200c\u200d"
 _INNER = "-'’"
+_VARIATION_SELECTORS = range(0xFE00, 0xFE10)
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +38,7 @@ def _mark_ranges() -> str:
     parts: list[str] = []
     start: int | None = None
     for cp in range(0x10000):
-        is_mark = unicodedata.category(chr(cp))[0] == "M"
+        is_mark = unicodedata.category(chr(cp))[0] == "M" and cp not in _VARIATION_SELECTORS
         if is_mark and start is None:
             start = cp
         elif not is_mark and start is not None:
@@ -51,8 +55,9 @@ def word_char_class() -> str:
 
 @lru_cache(maxsize=1)
 def _word_pattern() -> re.Pattern[str]:
+    # A mark or joiner continues a word but never starts one (after an emoji, a dash...).
     char = f"(?:{word_char_class()})"
-    return re.compile(f"{char}+(?:[{_INNER}]{char}+)*")
+    return re.compile(f"[^\\W_]{char}*(?:[{_INNER}][^\\W_]{char}*)*")
 
 
 @lru_cache(maxsize=1)
