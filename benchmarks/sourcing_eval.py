@@ -2,6 +2,7 @@
 
     python benchmarks/sourcing_eval.py                  # dev, test, test2 + speed, Markdown tables
     python benchmarks/sourcing_eval.py --split dev --errors   # development: list the misses
+    python benchmarks/sourcing_eval.py --no-speed --dump claims.jsonl   # every unlabelled claim, to diff versions
 
 Accuracy: every item of ``tests/fixtures/sourcing/<split>.jsonl`` (dev, test, test2) is analysed alone
 (its optional ``context`` sentence first); the claim that covers the item's sentence
@@ -25,7 +26,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from narrascope.nlp.sourcing import KINDS, LANGUAGES, detect_sourcing
+from narrascope.languages import SUPPORTED
+from narrascope.nlp.sourcing import KINDS, detect_sourcing
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "sourcing"
@@ -105,7 +107,7 @@ def report(name: str, res: dict) -> None:
     print(f"\nAccuracy {acc:.3f}.\n")
     print("| language | accuracy | macro-F1 | " + " | ".join(f"F1 {k}" for k in KINDS) + " |")
     print("|---" * (3 + len(KINDS)) + "|")
-    for lang in LANGUAGES:
+    for lang in SUPPORTED:
         f1s = [prf(tp[(lang, k)], fp[(lang, k)], fn[(lang, k)])[2] for k in KINDS]
         a = res["correct"][lang] / res["total"][lang] if res["total"][lang] else 0.0
         cells = " | ".join(f"{f:.2f}" for f in f1s)
@@ -147,11 +149,24 @@ def speed() -> None:
     )
 
 
+def dump(path: Path) -> None:
+    """One JSON line per claim of the unlabelled articles, so two versions of the rules can be diffed."""
+    lines = []
+    for doc in sorted(UNLABELED.glob("*/*.txt")):
+        lang = doc.parent.name.lower()
+        for claim in detect_sourcing(doc.read_text(encoding="utf-8"), lang).claims:
+            row = {"doc": f"{doc.parent.name}/{doc.name}", **claim.model_dump(mode="json")}
+            lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\n{len(lines)} claims of the unlabelled articles written to {path}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=["dev", "test", "test2", "both", "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="print every miss to stderr")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--dump", type=Path, help="write every claim of the unlabelled articles (JSONL)")
     args = parser.parse_args()
     named = {"both": ["dev", "test"], "all": ["dev", "test", "test2"]}
     splits = named.get(args.split, [args.split])
@@ -161,6 +176,8 @@ def main() -> None:
         report(split, evaluate(items, args.errors))
     if not args.no_speed:
         speed()
+    if args.dump:
+        dump(args.dump)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import numpy as np
 import sklearn_crfsuite  # type: ignore[import-not-found, import-untyped, unused-ignore]
 from sklearn.model_selection import GroupKFold
 
-from narrascope.eval.techniques import TechniqueLabel, labeled_span_f1, span_f1
+from narrascope.eval.techniques import PtcCorpus, TechniqueLabel, labeled_span_f1, read_ptc, span_f1
 from narrascope.models.techniques import (
     DocTokens,
     TechniqueConfig,
@@ -46,7 +46,7 @@ from narrascope.models.techniques import (
     loaded_lexicon,
     spans_from_scores,
 )
-from narrascope.models.training_techniques import PtcCorpus, fold_assignment, read_ptc
+from narrascope.models.training_techniques import fold_assignment
 
 QUOTES = frozenset('"“”«»„')
 

@@ -23,7 +23,14 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from narrascope.eval.techniques import TECHNIQUES, TechniqueLabel, labeled_span_f1, span_f1
+from narrascope.eval.techniques import (
+    TECHNIQUES,
+    PtcCorpus,
+    TechniqueLabel,
+    labeled_span_f1,
+    read_ptc,
+    span_f1,
+)
 from narrascope.models.techniques import (
     DocTokens,
     TechniqueConfig,
@@ -31,13 +38,7 @@ from narrascope.models.techniques import (
     doc_tokens,
     token_labels,
 )
-from narrascope.models.training_techniques import (
-    TRANSFER_DEFAULTS,
-    PtcCorpus,
-    as_labels,
-    fold_assignment,
-    read_ptc,
-)
+from narrascope.models.training_techniques import TRANSFER_DEFAULTS, as_labels, fold_assignment
 from narrascope.nlp.segment import split_sentences
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
@@ -142,7 +143,8 @@ def decode_all(
     for i, (d, s, m) in enumerate(zip(docs, scores, models, strict=True)):
         assert m is not None
         m.config = config
-        out += as_labels(corpus.ids[i], m.decode(corpus.texts[i], d, m.mix(s)))
+        (found,) = m.decode([corpus.texts[i]], [m.mix(s)], [d])
+        out += as_labels(corpus.ids[i], found)
     return out
 
 

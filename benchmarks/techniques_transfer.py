@@ -15,6 +15,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from narrascope.languages import SUPPORTED, folder_name
 from narrascope.models.techniques import TechniqueTagger
 
 
@@ -28,7 +29,8 @@ def main() -> None:
     tagger = TechniqueTagger.load()
     print("| language | model | articles | spans / article | spans / 1,000 chars | top techniques |")
     print("| --- | --- | ---: | ---: | ---: | --- |")
-    for lang in ("EN", "BG", "HI", "PT", "RU"):
+    for code in sorted(SUPPORTED, key=lambda c: c != "en"):  # English (trained) first
+        lang = folder_name(code)
         paths = sorted((args.data / lang / "raw-documents").glob("*.txt"))[: args.per_language]
         texts = [p.read_text(encoding="utf-8") for p in paths]
         if not texts:

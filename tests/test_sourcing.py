@@ -9,17 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narrascope import schema
+from narrascope.languages import SUPPORTED
 from narrascope.nlp.segment import split_sentences
 from narrascope.nlp.sourcing import (
     KINDS,
-    LANGUAGES,
-    WORD_CHARS,
     cue_pattern,
     detect_sourcing,
     is_claim,
     load_lexicon,
     summarise,
 )
+from narrascope.nlp.tokens import is_word
 
 
 def only_claim(text: str, language: str | None) -> schema.Attribution:
@@ -193,8 +193,8 @@ def test_unknown_language_falls_back_to_english_rules(language: str | None) -> N
 
 
 def test_devanagari_words_match_whole_words_with_vowel_signs() -> None:
-    # \w misses vowel signs such as "ि" (U+093F); the explicit class keeps them inside words.
-    assert re.fullmatch(f"[{WORD_CHARS}]+", "विशेषज्ञों")
+    # \w misses vowel signs such as "ि" (U+093F); the shared tokeniser keeps them inside words.
+    assert is_word("विशेषज्ञों")
     assert not re.fullmatch(r"\w+", "विशेषज्ञों")
     pattern = cue_pattern(["कथित"])
     assert pattern is not None
@@ -212,7 +212,7 @@ def test_cue_pattern_stems_and_spaces() -> None:
 
 
 def test_every_language_lexicon_loads() -> None:
-    for language in LANGUAGES:
+    for language in SUPPORTED:
         lexicon = load_lexicon(language)
         assert lexicon.language == language
         assert lexicon.verbs is not None
@@ -279,10 +279,29 @@ def test_sentence_initial_common_word_is_not_a_name() -> None:
         ),
         max_size=40,
     ).map(" ".join),
-    st.sampled_from([*LANGUAGES, None]),
+    st.sampled_from([*SUPPORTED, None]),
 )
 def test_offsets_always_slice_the_text(text: str, language: str | None) -> None:
     result = detect_sourcing(text, language)
     assert_offsets(text, result)
     assert 0.0 <= result.named_share <= 1.0
     assert sum(result.counts.values()) == len(result.claims)
+
+
+def test_hindi_verb_before_a_danda_is_an_anchor() -> None:
+    # The danda (।) ends the sentence; it is not a letter of "बताया".
+    claim = only_claim("समिति के अध्यक्ष रमेश वर्मा ने इस फैसले को निराशाजनक बताया।", "hi")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text.endswith("रमेश वर्मा")
+
+
+def test_hindi_hedge_at_the_end_of_a_sentence() -> None:
+    claim = only_claim("इसके बाद बाजार में बड़ा बदलाव आने की संभावना है।", "hi")
+    assert claim.kind == "hedge"
+
+
+def test_decomposed_accent_stays_inside_a_name() -> None:
+    # "José" typed as "Jose" + U+0301: the combining accent is part of the word.
+    claim = only_claim("O ministro Jose\u0301 Alves disse que a ponte abre amanhã.", "pt")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == "Jose\u0301 Alves"

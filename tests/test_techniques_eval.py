@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from narrascope.eval import techniques as eval_techniques
 from narrascope.eval.techniques import (
+    TECHNIQUE_NAMES,
     TECHNIQUES,
     LabelFileError,
     TechniqueLabel,
@@ -16,8 +18,10 @@ from narrascope.eval.techniques import (
     parse_label_lines,
     per_technique,
     read_label_file,
+    read_ptc,
     span_f1,
 )
+from narrascope.taxonomy import techniques as taxonomy
 
 LL, NC = "Loaded_Language", "Name_Calling,Labeling"
 
@@ -116,3 +120,33 @@ def test_read_label_file_missing(tmp_path: Path):
 def test_article_id_from_name():
     assert article_id_from_name("article111111111.txt") == "111111111"
     assert article_id_from_name("my-doc.txt") == "my-doc"
+
+
+def test_technique_labels_come_from_the_taxonomy():
+    scheme = taxonomy.ptc_techniques()
+    assert len(scheme.techniques) == 14 == len(set(scheme.labels()))
+    assert eval_techniques.TECHNIQUES is taxonomy.TECHNIQUES == scheme.labels()
+    assert scheme.names() == TECHNIQUE_NAMES
+    assert all(t.name and t.description.endswith(".") for t in scheme.techniques)
+    assert "emotion" in scheme.describe("Loaded_Language")
+    with pytest.raises(KeyError):
+        scheme.describe("Loaded Language")
+
+
+def test_read_ptc_keeps_exact_offsets(tmp_path: Path):
+    articles = tmp_path / "train-articles"
+    articles.mkdir()
+    # CRLF kept: the labels count the "\r" (the reader must not translate newlines).
+    (articles / "article7.txt").write_bytes(b"Headline\r\n\r\nThe vile plan failed.")
+    (articles / "article8.txt").write_text("Nothing to see.", encoding="utf-8")
+    (tmp_path / "train-task2-TC.labels").write_text("7\tLoaded_Language\t16\t20\n", encoding="utf-8")
+    corpus = read_ptc(tmp_path)
+    assert corpus.ids == ["7", "8"]
+    assert corpus.texts[0][16:20] == "vile"
+    assert corpus.spans == [[(16, 20, "Loaded_Language")], []]
+    assert corpus.gold == [L(16, 20, article="7")]
+
+
+def test_read_ptc_names_the_expected_layout(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="train-articles"):
+        read_ptc(tmp_path)

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from narrascope.eval.techniques import TECHNIQUES, read_label_file
+from narrascope.eval.techniques import TECHNIQUES, PtcCorpus, TechniqueLabel, read_label_file
+from narrascope.models.base import NotFittedError
 from narrascope.models.techniques import (
     TechniqueConfig,
     TechniqueModel,
@@ -19,8 +20,9 @@ from narrascope.models.techniques import (
     form,
     spans_from_scores,
     token_labels,
-    tokenize,
 )
+from narrascope.models.training_techniques import train_technique_models
+from narrascope.nlp.tokens import token_spans
 from narrascope.schema import Techniques
 
 ARTICLES = [
@@ -55,16 +57,16 @@ def tiny_model() -> TechniqueModel:
     return TechniqueModel(TINY).fit(texts, [gold_spans(t) for t in texts])
 
 
-def test_tokenize_offsets_index_the_text():
+def test_doc_tokens_index_the_text():
     text = "Tom’s “great” plan — isn't it?\r\nYes."
-    for start, end in tokenize(text):
+    for start, end in doc_tokens(text).spans:
         assert text[start:end].strip() == text[start:end] and end > start
     short = "isn't it?"
-    assert [short[a:b] for a, b in tokenize(short)] == ["isn't", "it", "?"]
+    assert [short[a:b] for a, b in doc_tokens(short).spans] == ["isn't", "it", "?"]
 
 
 def test_token_labels_mark_overlapping_tokens():
-    tokens = tokenize("a bad man here")
+    tokens = token_spans("a bad man here")
     assert token_labels(tokens, [(2, 9, "Loaded_Language")]).tolist() == [0, 1, 1, 0]
     assert token_labels(tokens, []).tolist() == [0, 0, 0, 0]
 
@@ -195,3 +197,57 @@ def test_crf_tagger_fits_predicts_and_roundtrips(tmp_path: Path):
     before = [(a, b, t) for a, b, t, _ in model.predict([ARTICLES[1]])[0]]
     assert before == [(a, b, t) for a, b, t, _ in loaded.predict([ARTICLES[1]])[0]]
     assert model.predict([""]) == [[]]
+
+
+def test_fit_returns_the_model_and_proba_has_one_value_per_token(tiny_model: TechniqueModel):
+    texts = ARTICLES * 3
+    model = TechniqueModel(TINY)
+    assert model.fit(texts, [gold_spans(t) for t in texts]) is model
+    text = "Quay News\n\nThe disgusting thugs left. The पुलिस arrived later."
+    (proba,) = tiny_model.predict_proba([text])
+    assert proba.shape == (len(doc_tokens(text).spans),)
+    assert np.all((proba >= 0) & (proba <= 1))
+    assert tiny_model.decode([text], [proba]) == tiny_model.predict([text])
+
+
+def test_decode_follows_the_probabilities(tiny_model: TechniqueModel):
+    text = "Plain words here and there."
+    n = len(doc_tokens(text).spans)
+    assert tiny_model.decode([text], [np.zeros(n)]) == [[]]
+    (spans,) = tiny_model.decode([text], [np.ones(n)])
+    assert [(a, b) for a, b, _, _ in spans] == [(0, len(text))]
+
+
+@pytest.mark.parametrize("tagger", ["sgd", "crf"])
+def test_unfitted_model_raises_not_fitted(tagger: str, tmp_path: Path):
+    model = TechniqueModel(replace(TINY, tagger=tagger))
+    with pytest.raises(NotFittedError, match="fit"):
+        model.predict_proba(["Some text."])
+    with pytest.raises(NotFittedError):
+        model.save(tmp_path, {})
+    assert not (tmp_path / "manifest.json").exists()
+
+
+def test_artifact_of_another_format_is_refused(tiny_model: TechniqueModel, tmp_path: Path):
+    manifest = tiny_model.save(tmp_path, {"model": "narrascope-techniques"})
+    assert manifest.format == 2 and manifest.extra("techniques") == list(TECHNIQUES)
+    old = (tmp_path / "manifest.json").read_text(encoding="utf-8").replace('"format": 2', '"format": 1')
+    (tmp_path / "manifest.json").write_text(old, encoding="utf-8")
+    with pytest.raises(ValueError, match="format 1"):
+        TechniqueModel.load(tmp_path)
+
+
+def test_training_takes_texts_not_files(tmp_path: Path):
+    texts = ARTICLES * 2
+    ids = [str(k) for k in range(len(texts))]
+    spans = [sorted(gold_spans(t)) for t in texts]
+    gold = [TechniqueLabel(i, a, b, t) for i, doc in zip(ids, spans, strict=True) for a, b, t in doc]
+    corpus = PtcCorpus(ids, texts, spans, gold)
+    manifest = train_technique_models(
+        corpus, tmp_path, source="in-memory test texts", folds=2, config=TINY, transfer_config=TINY
+    )
+    assert manifest["trained_on"]["data"] == "in-memory test texts"
+    assert manifest["cross_validation"]["folds"] == 2
+    tagger = TechniqueTagger.load(tmp_path)
+    (result,) = tagger.tag([ARTICLES[0]], ["hi"])
+    assert result.trust == "transfer"

@@ -1,10 +1,12 @@
 """Persuasion-technique span files (SemEval 2020 Task 11 / PTC) and their span-overlap metrics.
 
-Owns the label-file format (``id<TAB>technique<TAB>start<TAB>end``, end exclusive;
-the 3-column ``id<TAB>start<TAB>end`` span-identification files too), the technique
-names of the corpus, and the scores: span-identification (SI) F1 with partial
-overlap credit, the same measure counting only same-technique pairs, and a
-per-technique breakdown. Runs no model.
+Owns the PTC formats: the label file (``id<TAB>technique<TAB>start<TAB>end``, end
+exclusive; the 3-column ``id<TAB>start<TAB>end`` span-identification files too) and
+the training folder (``train-articles/article<ID>.txt`` + labels), read into texts and
+gold spans for the trainer, which never opens article files itself. Also the scores:
+span-identification (SI) F1 with partial overlap credit, the same measure counting
+only same-technique pairs, and a per-technique breakdown. Runs no model. The technique
+labels belong to ``narrascope.taxonomy.techniques`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,40 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# The 14 technique names exactly as in the corpus' techniques.txt.
-TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+# Re-exported: the CLI and the benchmarks import the label set from here.
+from narrascope.taxonomy.techniques import TECHNIQUE_NAMES, TECHNIQUES
 
-TECHNIQUE_NAMES: dict[str, str] = {
-    "Appeal_to_Authority": "Appeal to authority",
-    "Appeal_to_fear-prejudice": "Appeal to fear or prejudice",
-    "Bandwagon,Reductio_ad_hitlerum": "Bandwagon / reductio ad Hitlerum",
-    "Black-and-White_Fallacy": "Black-and-white fallacy",
-    "Causal_Oversimplification": "Causal oversimplification",
-    "Doubt": "Doubt",
-    "Exaggeration,Minimisation": "Exaggeration / minimisation",
-    "Flag-Waving": "Flag-waving",
-    "Loaded_Language": "Loaded language",
-    "Name_Calling,Labeling": "Name calling / labeling",
-    "Repetition": "Repetition",
-    "Slogans": "Slogans",
-    "Thought-terminating_Cliches": "Thought-terminating cliché",
-    "Whataboutism,Straw_Men,Red_Herring": "Whataboutism / straw man / red herring",
-}
+LABELS_FILE = "train-task2-TC.labels"
 
 
 class LabelFileError(ValueError):
@@ -114,6 +86,38 @@ def article_id_from_name(name: str) -> str:
     """``article123.txt`` → ``123``; any other ``X.txt`` → ``X``."""
     stem = name[:-4] if name.endswith(".txt") else name
     return stem[len("article") :] if stem.startswith("article") and stem[7:].isdigit() else stem
+
+
+@dataclass
+class PtcCorpus:
+    """A PTC training folder in memory: ``spans[i]`` are the sorted gold ``(start, end, technique)``
+    of ``texts[i]``; ``gold`` keeps every label for scoring."""
+
+    ids: list[str]
+    texts: list[str]
+    spans: list[list[tuple[int, int, str]]]
+    gold: list[TechniqueLabel]
+
+
+def read_ptc(data: Path) -> PtcCorpus:
+    """``train-articles/article<ID>.txt`` + ``train-task2-TC.labels`` → texts and gold spans."""
+    articles = data / "train-articles"
+    labels_path = data / LABELS_FILE
+    if not articles.is_dir() or not labels_path.is_file():
+        raise FileNotFoundError(f"{data}: expected train-articles/ and {LABELS_FILE} (the PTC corpus layout)")
+    gold = read_label_file(labels_path)
+    by_id: dict[str, list[tuple[int, int, str]]] = {}
+    for g in gold:
+        by_id.setdefault(g.article_id, []).append((g.start, g.end, g.technique))
+    ids, texts, spans = [], [], []
+    for path in sorted(articles.glob("*.txt")):
+        article_id = article_id_from_name(path.name)
+        # Offsets count every character, "\r" included: no newline translation.
+        with open(path, encoding="utf-8", newline="") as handle:
+            texts.append(handle.read())
+        ids.append(article_id)
+        spans.append(sorted(by_id.get(article_id, [])))
+    return PtcCorpus(ids, texts, spans, gold)
 
 
 @dataclass(frozen=True)

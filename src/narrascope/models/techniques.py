@@ -12,17 +12,23 @@
    its context and its sentence.
 
 Owns feature extraction, fitting, decoding, the artifact format and the
-pipeline-facing ``TechniqueTagger``. Knows nothing about files or the CLI. The
-features are English-lexical: other languages get ``trust="transfer"`` and only the
-language-independent cues (casing, quotes, punctuation, repetition) carry over.
+pipeline-facing ``TechniqueTagger``. Knows nothing about files or the CLI: it is given
+texts, never paths to articles. Tokens come from the shared tokeniser
+(``narrascope.nlp.tokens``), so a Hindi word is one token and spans start and end on
+word edges. The features are English-lexical: other languages get
+``trust="transfer"`` and only the language-independent cues (casing, quotes,
+punctuation, repetition) carry over.
+
+``TechniqueModel`` has scikit-learn's shape: ``fit`` returns the model,
+``predict_proba`` gives each token's probability of lying inside a technique span,
+``decode`` turns those into named spans, learned state ends with ``_``.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
-import json
 import math
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -35,16 +41,25 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 
-from narrascope.eval.techniques import TECHNIQUE_NAMES, TECHNIQUES
+from narrascope.languages import SUPPORTED
 from narrascope.models.artifacts import artifact_dir
+from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
 from narrascope.models.linear import OneVsRestLinear
 from narrascope.nlp.segment import split_sentences
+from narrascope.nlp.tokens import token_spans
 from narrascope.schema import Techniques, TechniqueSpan
+from narrascope.taxonomy.techniques import TECHNIQUE_NAMES, TECHNIQUES
+from narrascope.util import atomic_write_bytes
 
-ARTIFACT_FORMAT = 1
+# 2: tokens from narrascope.nlp.tokens (words keep combining marks and inner hyphens),
+# manifest written as an ArtifactManifest.
+ARTIFACT_FORMAT = 2
+MODEL_NAME = "narrascope-techniques"
+WEIGHTS = "techniques.npz"
 SEED_INNER = 1
+# Span labels exist only in English; the other supported languages get the delexicalised model.
 TRAINED_LANGUAGES = frozenset({"en"})
-TRANSFER_LANGUAGES = frozenset({"bg", "hi", "pt", "ru"})
+TRANSFER_LANGUAGES = frozenset(SUPPORTED) - TRAINED_LANGUAGES
 NOTES = {
     "trained": "Trained on English span labels (PTC); spans are leads to check, not verdicts.",
     "transfer": (
@@ -54,7 +69,6 @@ NOTES = {
     "unsupported": "Language not supported: technique spans were not computed.",
 }
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _QUOTES = frozenset('"“”«»„')
 
 
@@ -96,10 +110,6 @@ class DocTokens:
     features: list[dict[str, float]] = field(default_factory=list)
 
 
-def tokenize(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 def _shape(word: str) -> str:
     if word.isdigit():
         return "d"
@@ -134,7 +144,7 @@ def form(word: str, lexical: bool) -> str:
 
 def doc_tokens(text: str, sentence_weight: float = 1.0, lexical: bool = True) -> DocTokens:
     """Tokenise ``text`` and build the token tagger's features."""
-    tokens = tokenize(text)
+    tokens = token_spans(text)
     sentences = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
     sent_of = _sentence_index(tokens, sentences)
     words = [text[a:b] for a, b in tokens]
@@ -230,7 +240,7 @@ def sentence_head_features(text: str, doc: DocTokens, lexical: bool = True) -> l
 
 def span_features(text: str, start: int, end: int, lexical: bool = True) -> dict[str, float]:
     """Features of a candidate span for the technique classifier."""
-    inner = [form(text[start + a : start + b], lexical) for a, b in tokenize(text[start:end])]
+    inner = [form(text[start + a : start + b], lexical) for a, b in token_spans(text[start:end])]
     f: dict[str, float] = {"bias": 1.0}
     scale = 1.0 / math.sqrt(max(1, len(inner)))
     for w in inner:
@@ -242,8 +252,8 @@ def span_features(text: str, start: int, end: int, lexical: bool = True) -> dict
         f["last=" + inner[-1]] = 1.0
     f[f"len={min(8, len(inner).bit_length())}"] = 1.0
     lo = max(0, start - 60)
-    left = [form(text[lo + a : lo + b], lexical) for a, b in tokenize(text[lo:start])][-4:]
-    right = [form(text[end + a : end + b], lexical) for a, b in tokenize(text[end : end + 60])][:4]
+    left = [form(text[lo + a : lo + b], lexical) for a, b in token_spans(text[lo:start])][-4:]
+    right = [form(text[end + a : end + b], lexical) for a, b in token_spans(text[end : end + 60])][:4]
     for w in left:
         f["l=" + w] = 0.5
     for w in right:
@@ -384,7 +394,11 @@ def crf_features(text: str, doc: DocTokens, sentence_p: np.ndarray, lexicon: fro
 
 
 class TechniqueModel:
-    """Token tagger + span technique classifier (sklearn-style ``fit``/``predict``)."""
+    """Token tagger + sentence head + span technique classifier.
+
+    ``fit(texts, spans)`` → self; ``predict_proba(texts)`` → per text, P(inside a span) per
+    token; ``decode(texts, probabilities)`` → named spans; ``predict`` = both.
+    """
 
     def __init__(self, config: TechniqueConfig | None = None) -> None:
         self.config = config or TechniqueConfig()
@@ -479,8 +493,8 @@ class TechniqueModel:
 
     def sentence_probabilities(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> list[np.ndarray]:
         """Per doc: the sentence head's P(sentence contains a technique), one per sentence."""
-        if self.sentence_ is None:
-            raise RuntimeError("TechniqueModel is not fitted")
+        check_is_fitted(self, "sentence_")
+        assert self.sentence_ is not None
         if not docs:
             return []
         sent = self.sentence_.predict_proba(self.sentence_matrix(texts, docs))[:, 0]
@@ -548,12 +562,15 @@ class TechniqueModel:
         return head
 
     # -- prediction ------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        tagger = "crf_model_" if self.config.tagger == "crf" else "tagger_"
+        check_is_fitted(self, "sentence_", "classifier_", tagger)
+
     def score_parts(
         self, texts: Sequence[str], docs: Sequence[DocTokens]
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per doc: (tagger probability, sentence-head probability of the token's sentence) per token."""
-        if self.sentence_ is None or (self.tagger_ is None and self.crf_model_ is None):
-            raise RuntimeError("TechniqueModel is not fitted")
+        self._check_fitted()
         if not docs:
             return []
         if self.crf_model_ is not None:
@@ -565,26 +582,28 @@ class TechniqueModel:
             ]
         assert self.tagger_ is not None
         tok = self.tagger_.predict_proba(self.token_matrix(docs))[:, 0]
-        sent = self.sentence_.predict_proba(self.sentence_matrix(texts, docs))[:, 0]
+        sent = self.sentence_probabilities(texts, docs)
         tb = np.cumsum([0] + [len(d.spans) for d in docs])
-        sb = np.cumsum([0] + [len(d.sentences) for d in docs])
-        out = []
-        for i, d in enumerate(docs):
-            per_sentence = sent[sb[i] : sb[i + 1]]
-            out.append((tok[tb[i] : tb[i + 1]], per_sentence[np.asarray(d.sentence_of, dtype=np.int64)]))
-        return out
+        return [
+            (tok[tb[i] : tb[i + 1]], p[np.asarray(d.sentence_of, dtype=np.int64)])
+            for i, (d, p) in enumerate(zip(docs, sent, strict=True))
+        ]
 
     def mix(self, parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         w = self.config.sentence_mix
         return (1.0 - w) * parts[0] + w * parts[1]
 
-    def token_scores(self, texts: Sequence[str], docs: Sequence[DocTokens]) -> list[np.ndarray]:
+    def predict_proba(
+        self, texts: Sequence[str], docs: Sequence[DocTokens] | None = None
+    ) -> list[np.ndarray]:
+        """Per text, P(token lies inside a technique span) for each token of ``self.doc(text)``."""
+        docs = docs if docs is not None else [self.doc(t) for t in texts]
         return [self.mix(p) for p in self.score_parts(texts, docs)]
 
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         """``(n_spans, 14)`` technique probabilities (softmax over the classifier's scores)."""
-        if self.classifier_ is None:
-            raise RuntimeError("TechniqueModel is not fitted")
+        check_is_fitted(self, "classifier_")
+        assert self.classifier_ is not None
         if not spans:
             return np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
         rows = [span_features(text, a, b, self.config.lexical) for a, b in spans]
@@ -594,8 +613,17 @@ class TechniqueModel:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
-    def decode(self, text: str, doc: DocTokens, scores: np.ndarray) -> list[tuple[int, int, str, float]]:
-        """Spans ``(start, end, technique, confidence)`` from token scores."""
+    def decode(
+        self,
+        texts: Sequence[str],
+        probabilities: Sequence[np.ndarray],
+        docs: Sequence[DocTokens] | None = None,
+    ) -> list[list[tuple[int, int, str, float]]]:
+        """Per text, spans ``(start, end, technique, confidence)`` from ``predict_proba``'s output."""
+        docs = docs if docs is not None else [self.doc(t) for t in texts]
+        return [self._decode_one(t, d, p) for t, d, p in zip(texts, docs, probabilities, strict=True)]
+
+    def _decode_one(self, text: str, doc: DocTokens, scores: np.ndarray) -> list[tuple[int, int, str, float]]:
         cfg = self.config
         found = spans_from_scores(doc.spans, scores, cfg.threshold, cfg.max_gap, cfg.min_tokens)
         probs = self.classify_spans(text, [(a, b) for a, b, _ in found])
@@ -607,45 +635,52 @@ class TechniqueModel:
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
         docs = [self.doc(t) for t in texts]
-        scores = self.token_scores(texts, docs)
-        return [self.decode(t, d, s) for t, d, s in zip(texts, docs, scores, strict=True)]
+        return self.decode(texts, self.predict_proba(texts, docs), docs)
 
     # -- artifacts -------------------------------------------------------------
-    def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        if (self.tagger_ is None and self.crf_model_ is None) or self.classifier_ is None:
-            raise RuntimeError("TechniqueModel is not fitted")
-        directory.mkdir(parents=True, exist_ok=True)
-        assert self.sentence_ is not None
+    def _arrays(self) -> dict[str, np.ndarray]:
+        self._check_fitted()
+        assert self.sentence_ is not None and self.classifier_ is not None
         arrays = {**self.sentence_.to_arrays("sentence_"), **self.classifier_.to_arrays("classifier_")}
         if self.tagger_ is not None:
             arrays.update(self.tagger_.to_arrays("tagger_"))
         if self.crf_model_ is not None:
             arrays["crf_model"] = np.frombuffer(self.crf_model_, dtype=np.uint8)
             arrays["lexicon"] = np.array(sorted(self.lexicon_), dtype=str)
-        np.savez_compressed(directory / "techniques.npz", **arrays)  # type: ignore[arg-type]
-        meta = {
-            "format": ARTIFACT_FORMAT,
-            "config": asdict(self.config),
-            "techniques": TECHNIQUES,
-            **manifest,
-        }
-        (directory / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        return arrays
+
+    def save(self, directory: Path, provenance: dict[str, Any]) -> ArtifactManifest:
+        """Write ``techniques.npz`` and ``manifest.json`` (both atomically); ``provenance`` says what
+        made the model (data, date, command, CV scores)."""
+        arrays = self._arrays()
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        atomic_write_bytes(Path(directory) / WEIGHTS, buffer.getvalue())
+        manifest = ArtifactManifest.model_validate(
+            {
+                "model": MODEL_NAME,
+                **provenance,
+                "format": ARTIFACT_FORMAT,
+                "config": asdict(self.config),
+                "techniques": list(TECHNIQUES),
+            }
+        )
+        write_manifest(Path(directory), manifest)
+        return manifest
 
     @classmethod
     def load(cls, directory: Path) -> TechniqueModel:
-        manifest_path, weights = directory / "manifest.json", directory / "techniques.npz"
-        if not manifest_path.is_file() or not weights.is_file():
+        directory = Path(directory)
+        if not (directory / "manifest.json").is_file() or not (directory / WEIGHTS).is_file():
             raise FileNotFoundError(
-                f"{directory}: no technique model (need manifest.json and techniques.npz); "
+                f"{directory}: no technique model (need manifest.json and {WEIGHTS}); "
                 "train one with `narrascope train techniques`"
             )
-        meta = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if meta.get("format") != ARTIFACT_FORMAT:
-            raise ValueError(f"{directory}: technique model format {meta.get('format')}, expected 1")
-        if list(meta.get("techniques", [])) != list(TECHNIQUES):
+        manifest = read_manifest(directory, format=ARTIFACT_FORMAT)
+        if list(manifest.extra("techniques", [])) != list(TECHNIQUES):
             raise ValueError(f"{directory}: technique model was trained on a different label set")
-        self = cls(TechniqueConfig(**meta["config"]))
-        with np.load(weights) as npz:
+        self = cls(TechniqueConfig(**manifest.config))
+        with np.load(directory / WEIGHTS) as npz:
             arrays = {k: npz[k] for k in npz.files}
         if "crf_model" in arrays:
             self.crf_model_ = arrays["crf_model"].tobytes()
@@ -654,6 +689,7 @@ class TechniqueModel:
             self.tagger_ = OneVsRestLinear.from_arrays(arrays, "tagger_")
         self.sentence_ = OneVsRestLinear.from_arrays(arrays, "sentence_")
         self.classifier_ = OneVsRestLinear.from_arrays(arrays, "classifier_")
+        self._check_fitted()
         return self
 
 
@@ -741,5 +777,4 @@ __all__ = [
     "doc_tokens",
     "spans_from_scores",
     "token_labels",
-    "tokenize",
 ]

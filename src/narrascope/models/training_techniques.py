@@ -1,15 +1,15 @@
 """Training and grouped cross-validation of the technique tagger (``train techniques``).
 
-Owns reading the PTC training folder into texts + gold spans, the grouped (by
-article) k-fold CV that produces the scores in the manifest, and writing the
-shipped artifact. Deterministic: fixed fold assignment and seeds.
+Owns the grouped (by article) k-fold CV that produces the scores in the manifest and
+the training of the two shipped artifacts from texts and gold spans. Reading the PTC
+folder belongs to ``eval.techniques.read_ptc``: nothing here opens an article file.
+Deterministic: fixed fold assignment and seeds.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +18,14 @@ from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
 from narrascope.eval.techniques import (
+    PtcCorpus,
     TechniqueLabel,
-    article_id_from_name,
     labeled_span_f1,
     per_technique,
-    read_label_file,
+    read_ptc,
     span_f1,
 )
-from narrascope.models.techniques import DocTokens, TechniqueConfig, TechniqueModel
+from narrascope.models.techniques import MODEL_NAME, DocTokens, TechniqueConfig, TechniqueModel
 from narrascope.models.training import training_manifest
 
 SEED = 0
@@ -37,35 +37,6 @@ TRANSFER_DEFAULTS: dict[str, Any] = {
     "threshold": 0.25,
     "max_gap": 2,
 }
-LABELS_FILE = "train-task2-TC.labels"
-
-
-@dataclass
-class PtcCorpus:
-    ids: list[str]
-    texts: list[str]
-    spans: list[list[tuple[int, int, str]]]
-    gold: list[TechniqueLabel]
-
-
-def read_ptc(data: Path) -> PtcCorpus:
-    """``train-articles/article<ID>.txt`` + ``train-task2-TC.labels`` → texts and gold spans."""
-    articles = data / "train-articles"
-    labels_path = data / LABELS_FILE
-    if not articles.is_dir() or not labels_path.is_file():
-        raise FileNotFoundError(f"{data}: expected train-articles/ and {LABELS_FILE} (the PTC corpus layout)")
-    gold = read_label_file(labels_path)
-    by_id: dict[str, list[tuple[int, int, str]]] = {}
-    for g in gold:
-        by_id.setdefault(g.article_id, []).append((g.start, g.end, g.technique))
-    ids, texts, spans = [], [], []
-    for path in sorted(articles.glob("*.txt")):
-        article_id = article_id_from_name(path.name)
-        with open(path, encoding="utf-8", newline="") as handle:
-            texts.append(handle.read())
-        ids.append(article_id)
-        spans.append(sorted(by_id.get(article_id, [])))
-    return PtcCorpus(ids, texts, spans, gold)
 
 
 def fold_assignment(ids: Sequence[str], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -93,11 +64,11 @@ def cross_validate_techniques(
             [corpus.texts[i] for i in train], [corpus.spans[i] for i in train], [docs[i] for i in train]
         )
         test_docs = [docs[i] for i in test]
-        fold_pred: list[TechniqueLabel] = []
-        for i, d, s in zip(
-            test, test_docs, model.token_scores([corpus.texts[i] for i in test], test_docs), strict=True
-        ):
-            fold_pred += as_labels(corpus.ids[i], model.decode(corpus.texts[i], d, s))
+        test_texts = [corpus.texts[i] for i in test]
+        found = model.decode(test_texts, model.predict_proba(test_texts, test_docs), test_docs)
+        fold_pred = [
+            label for i, spans in zip(test, found, strict=True) for label in as_labels(corpus.ids[i], spans)
+        ]
         test_ids = [corpus.ids[i] for i in test]
         fold_si.append(span_f1(corpus.gold, fold_pred, test_ids).f1)
         fold_labeled.append(labeled_span_f1(corpus.gold, fold_pred, test_ids).f1)
@@ -138,21 +109,49 @@ def train_technique_model(
     transfer_config: TechniqueConfig | None = None,
     console: Console | None = None,
 ) -> dict[str, Any]:
-    """Train the English model and the language-independent transfer model (in ``out_dir/transfer``)."""
-    console = console or Console(stderr=True)
+    """``train techniques``: read the PTC folder (in ``eval.techniques``) and train on its texts."""
     started = time.time()
-    config = config or TechniqueConfig()
     corpus = read_ptc(data)
+    return train_technique_models(
+        corpus,
+        out_dir,
+        source=str(data),
+        folds=folds,
+        config=config,
+        transfer_config=transfer_config,
+        console=console,
+        started=started,
+    )
+
+
+def train_technique_models(
+    corpus: PtcCorpus,
+    out_dir: Path,
+    *,
+    source: str,
+    folds: int = 5,
+    config: TechniqueConfig | None = None,
+    transfer_config: TechniqueConfig | None = None,
+    console: Console | None = None,
+    started: float | None = None,
+) -> dict[str, Any]:
+    """Train the English model and the language-independent transfer model (in ``out_dir/transfer``).
+
+    ``source`` names the training data in the manifests (the folder the corpus was read from).
+    """
+    console = console or Console(stderr=True)
+    started = started if started is not None else time.time()
+    config = config or TechniqueConfig()
     if not corpus.gold:
-        raise ValueError(f"{data}: no technique spans found")
+        raise ValueError(f"{source}: no technique spans found")
     console.print(f"{len(corpus.gold)} technique spans in {len(corpus.texts)} articles")
-    manifest = _train_one("narrascope-techniques", corpus, data, out_dir, config, folds, console, started)
+    manifest = _train_one(MODEL_NAME, corpus, source, out_dir, config, folds, console, started)
     # The language-independent model for bg/hi/pt/ru; its English CV bounds the transfer.
     transfer = transfer_config or TechniqueConfig(**TRANSFER_DEFAULTS)
     _train_one(
-        "narrascope-techniques-transfer",
+        f"{MODEL_NAME}-transfer",
         corpus,
-        data,
+        source,
         out_dir / "transfer",
         transfer,
         folds,
@@ -166,7 +165,7 @@ def train_technique_model(
 def _train_one(
     name: str,
     corpus: PtcCorpus,
-    data: Path,
+    source: str,
     out_dir: Path,
     config: TechniqueConfig,
     folds: int,
@@ -183,11 +182,10 @@ def _train_one(
         )
     final = TechniqueModel(config).fit(corpus.texts, corpus.spans, docs)
     trained_on = {
-        "data": str(data),
+        "data": source,
         "spans": len(corpus.gold),
         "articles": len(corpus.texts),
         "language": "en",
     }
-    manifest = training_manifest(name, trained_on, started, cv).model_dump(exclude={"format", "config"})
-    final.save(out_dir, manifest)
-    return manifest
+    provenance = training_manifest(name, trained_on, started, cv).model_dump(exclude={"format", "config"})
+    return final.save(out_dir, provenance).model_dump(mode="json")

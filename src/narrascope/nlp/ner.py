@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from narrascope.nlp.tokens import whole_word, word_char_class, word_pattern
+
 log = logging.getLogger(__name__)
 
-# Python's \w misses Devanagari vowel signs and viramas; without them Hindi words split apart.
-_WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u097f])"
-WORD_CHAR_CLASS = r"[\w\u0300-\u036f\u0900-\u0963\u0966-\u097f]"
-TOKEN = re.compile(_WORD_CHAR + r"+(?:[-'’]" + _WORD_CHAR + r"+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?…:;]\s*[\"'«»“”„(\[]*\s*$|^\s*[\"'«»“”„\-–—]*\s*$")
 CONNECTORS = {
     "pt": {"de", "da", "do", "das", "dos", "e", "del"},
@@ -53,7 +51,8 @@ class Candidate:
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    """``(start, end, word)`` of every word (punctuation left out), by the shared tokeniser."""
+    return [(m.start(), m.end(), m.group()) for m in word_pattern().finditer(text)]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -118,8 +117,12 @@ class Gazetteer:
             reverse=True,
         )
         self.size = len(stems)
-        body = "(?:" + "|".join(stems) + ")" + WORD_CHAR_CLASS + "{0,4}" if stems else r"(?!x)x"
-        self._pattern = re.compile(f"(?<!{WORD_CHAR_CLASS}){body}(?!{WORD_CHAR_CLASS})")
+        if stems:
+            # Each part of a compound is a word here: "Russia" is found in "Russia-Ukraine".
+            ending = f"(?:{word_char_class()}){{0,4}}"
+            self._pattern = re.compile(whole_word(f"(?:{'|'.join(stems)}){ending}", parts=True))
+        else:
+            self._pattern = re.compile(r"(?!x)x")
 
     def find(self, text: str) -> list[Candidate]:
         return [Candidate(m.start(), m.end(), m.group(), "gazetteer") for m in self._pattern.finditer(text)]

@@ -60,7 +60,9 @@ from functools import lru_cache
 from importlib import resources
 
 from narrascope import schema
+from narrascope.languages import SUPPORTED
 from narrascope.nlp.segment import Span, split_sentences
+from narrascope.nlp.tokens import whole_word, word_pattern, word_rest
 
 KINDS: tuple[schema.AttributionKind, ...] = (
     "named_source",
@@ -69,16 +71,13 @@ KINDS: tuple[schema.AttributionKind, ...] = (
     "hedge",
     "unattributed",
 )
-LANGUAGES = ("bg", "en", "hi", "pt", "ru")
 MIN_CLAIM_WORDS = 5
 _PHRASE_TOKENS = 8
 _ANTECEDENT_SENTENCES = 3
 
-# Python's \w misses Devanagari vowel signs and the virama (categories Mn/Mc), so
-# word characters are listed explicitly: Latin with diacritics, Greek, Cyrillic,
-# Devanagari (whole block), zero-width joiners, apostrophes and hyphens.
-WORD_CHARS = "0-9A-Za-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0900-\u097f\u200c\u200d'’\\-"
-_TOKEN = re.compile(f"[{WORD_CHARS}]+")
+# Words come from the shared tokeniser, so a Hindi word keeps its vowel signs and
+# virama, and a danda or a dash is never part of one.
+_TOKEN = word_pattern()
 _BEFORE_BOUNDARY = re.compile(r"[\"“”«»„—–()\[\]]")
 _AFTER_BOUNDARY = re.compile(r"[,;:.!?\"“”«»„—–()\[\]।]")
 _QUOTE_OPEN = "\"“«„'‘"
@@ -93,7 +92,7 @@ _NAME_PARTICLES = frozenset(
     ["of", "de", "da", "do", "dos", "das", "van", "von", "der", "bin", "al", "la", "le", "del", "di", "du"]
 )
 _CLAUSE_WORDS = frozenset(["that", "что", "че", "que", "कि"])
-_HI_BOUNDARY = re.compile(f"[,\"“”'‘’—–।]|(?<![{WORD_CHARS}])कि(?![{WORD_CHARS}])")
+_HI_BOUNDARY = re.compile(f"[,\"“”'‘’—–।]|{whole_word('कि')}")
 # A short quoted name ("Future Earth", «Коммерсанта», „24 часа“) is part of a phrase, not a boundary.
 _SHORT_QUOTE = re.compile(r"[«“\"„]([^«»“”\"„,.!?]{1,40})[»”\"“]")
 _QUOTATION = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
@@ -101,7 +100,7 @@ _QUOTE_SPREAD_SENTENCES = 6
 # Lowercase words of the article being analysed: a sentence-initial capitalised word that
 # also occurs in lowercase ("Or", "Почему") is an ordinary word, not a name (truecasing).
 _LOWERCASE_WORDS: ContextVar[frozenset[str]] = ContextVar("lowercase_words", default=frozenset())
-_HI_AGENT = re.compile(f"(?<![{WORD_CHARS}])ने(?![{WORD_CHARS}])")
+_HI_AGENT = re.compile(whole_word("ने"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +157,14 @@ def cue_pattern(entries: Iterable[str], ignore_case: bool = True) -> re.Pattern[
     if not alts:
         return None
     flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(f"(?<![{WORD_CHARS}])(?:{'|'.join(alts)})(?![{WORD_CHARS}])", flags)
+    return re.compile(whole_word("|".join(alts)), flags)
 
 
 def _entry_regex(entry: str) -> str:
     stem = entry.endswith("*")
     body = entry[:-1] if stem else entry
     parts = [r"\s+" if p.isspace() else re.escape(p) for p in re.split(r"(\s+)", body) if p]
-    return "".join(parts) + (f"[{WORD_CHARS}]*" if stem else "")
+    return "".join(parts) + (word_rest() if stem else "")
 
 
 def _read_json(name: str) -> dict[str, list[str]]:
@@ -177,7 +176,7 @@ def _read_json(name: str) -> dict[str, list[str]]:
 @lru_cache(maxsize=8)
 def load_lexicon(language: str) -> Lexicon:
     """The compiled lexicon of ``language``; English for any other code."""
-    lang = language if language in LANGUAGES else "en"
+    lang = language if language in SUPPORTED else "en"
     data = _read_json(f"{lang}.json")
     common = _read_json("common.json")
     frames = data.get("frames", [])

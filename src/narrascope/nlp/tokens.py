@@ -7,9 +7,16 @@ detection, sourcing rules, the technique tagger) takes them from here, so a word
 is the same thing everywhere:
 
 * a *word* is a run of letters, digits and combining marks (plus the zero-width
-  joiners Indic scripts use inside words), with inner apostrophes and hyphens kept
-  (``Hay'at``, ``al-Sham``, ``don't``, ``северо-запад``);
+  joiners Indic scripts use inside words) that starts with a letter or digit, with
+  inner apostrophes and hyphens kept (``Hay'at``, ``al-Sham``, ``don't``,
+  ``северо-запад``). Variation selectors (U+FE00–U+FE0F) are marks too, but they pick
+  the glyph of the symbol before them (``▪️``), so they never belong to a word: else
+  ``▪️Русия`` would hide the capital of ``Русия`` and its word edge;
 * a *token* is a word or any other single non-space character (punctuation).
+
+Stages that match their own strings (cue lexicons, gazetteers) put them between
+:func:`whole_word` edges, so a cue starts and ends where a word does by the same
+definition.
 
 Offsets are code-point offsets into the text, end-exclusive.
 """
@@ -22,6 +29,7 @@ from functools import lru_cache
 
 _JOINERS = "\u200c\u200d"
 _INNER = "-'’"
+_VARIATION_SELECTORS = range(0xFE00, 0xFE10)
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +38,7 @@ def _mark_ranges() -> str:
     parts: list[str] = []
     start: int | None = None
     for cp in range(0x10000):
-        is_mark = unicodedata.category(chr(cp))[0] == "M"
+        is_mark = unicodedata.category(chr(cp))[0] == "M" and cp not in _VARIATION_SELECTORS
         if is_mark and start is None:
             start = cp
         elif not is_mark and start is not None:
@@ -47,8 +55,9 @@ def word_char_class() -> str:
 
 @lru_cache(maxsize=1)
 def _word_pattern() -> re.Pattern[str]:
+    # A mark or joiner continues a word but never starts one (after an emoji, a dash...).
     char = f"(?:{word_char_class()})"
-    return re.compile(f"{char}+(?:[{_INNER}]{char}+)*")
+    return re.compile(f"[^\\W_]{char}*(?:[{_INNER}][^\\W_]{char}*)*")
 
 
 @lru_cache(maxsize=1)
@@ -79,3 +88,29 @@ def is_word(token: str) -> bool:
 def word_pattern() -> re.Pattern[str]:
     """The compiled word regex, for callers that need ``finditer`` or bounded matching."""
     return _word_pattern()
+
+
+@lru_cache(maxsize=2)
+def _edges(parts: bool) -> tuple[str, str]:
+    char = f"(?:{word_char_class()})"
+    if parts:
+        return f"(?<!{char})", f"(?!{char})"
+    return f"(?<!{char})(?<!{char}[{_INNER}])", f"(?!{char})(?![{_INNER}]{char})"
+
+
+def whole_word(body: str, *, parts: bool = False) -> str:
+    """Regex source matching ``body`` only where it starts and ends on a word edge.
+
+    With ``parts`` the pieces of a hyphen or apostrophe compound count as words too,
+    so a gazetteer finds ``Russia`` in ``Russia-Ukraine``; without it a cue must cover
+    the whole compound (``секретарь`` is not found in ``пресс-секретарь``).
+    """
+    before, after = _edges(parts)
+    return f"{before}(?:{body}){after}"
+
+
+@lru_cache(maxsize=1)
+def word_rest() -> str:
+    """Regex source for the rest of a word after its first letters (the ending of a stem cue)."""
+    char = f"(?:{word_char_class()})"
+    return f"{char}*(?:[{_INNER}]{char}+)*"
