@@ -12,13 +12,15 @@ result's provenance, so a retrained model is never mistaken for the old one.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from narrascope.util import atomic_write_text
+from narrascope.util import atomic_write_bytes, atomic_write_text
 
 MANIFEST = "manifest.json"
 
@@ -58,6 +60,13 @@ class ArtifactManifest(BaseModel):
     def extra(self, name: str, default: Any = None) -> Any:
         """A model-specific field (e.g. ``coarse_labels``)."""
         return (self.model_extra or {}).get(name, default)
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Save named arrays as a compressed ``.npz`` atomically (no pickles; readers never see half a file)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    atomic_write_bytes(Path(path), buffer.getvalue())
 
 
 def write_manifest(directory: Path, manifest: ArtifactManifest) -> None:

@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from narrascope.languages import SUPPORTED, one_hot
-from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
+from narrascope.models.base import (
+    ArtifactManifest,
+    check_is_fitted,
+    read_manifest,
+    write_arrays,
+    write_manifest,
+)
 from narrascope.models.linear import LexicalFeaturizer, OneVsRestLinear
 from narrascope.taxonomy import OTHER, Taxonomy
 
@@ -202,7 +208,7 @@ class NarrativeClassifier:
         for key, (x, y) in self.calibration_.items():
             arrays[f"calibration_{key}_x"] = x.astype(np.float32)
             arrays[f"calibration_{key}_y"] = y.astype(np.float32)
-        np.savez_compressed(directory / WEIGHTS_FILE, **arrays)  # type: ignore[arg-type]
+        write_arrays(directory / WEIGHTS_FILE, arrays)
         manifest = (manifest or ArtifactManifest(format=ARTIFACT_FORMAT, model=MODEL_NAME)).model_copy(
             update={"format": ARTIFACT_FORMAT, "model": MODEL_NAME, "config": asdict(self.config)}
         )

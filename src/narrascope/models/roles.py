@@ -21,7 +21,13 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from narrascope.languages import SUPPORTED, one_hot
-from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
+from narrascope.models.base import (
+    ArtifactManifest,
+    check_is_fitted,
+    read_manifest,
+    write_arrays,
+    write_manifest,
+)
 from narrascope.taxonomy.roles import RoleTaxonomy
 
 ARTIFACT_FORMAT = 3
@@ -123,7 +129,7 @@ class RoleClassifier:
         check_is_fitted(self, "coef_", "intercept_")
         assert self.coef_ is not None and self.intercept_ is not None
         directory.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(directory / WEIGHTS_FILE, coef=self.coef_, intercept=self.intercept_)
+        write_arrays(directory / WEIGHTS_FILE, {"coef": self.coef_, "intercept": self.intercept_})
         data = (manifest or ArtifactManifest(format=ARTIFACT_FORMAT, model=MODEL_NAME)).model_dump()
         data.update(format=ARTIFACT_FORMAT, model=MODEL_NAME, config=asdict(self.config))
         data.update(fine_labels=self.fine_labels, languages=list(SUPPORTED))

@@ -26,7 +26,6 @@ punctuation, repetition) carry over.
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 import tempfile
@@ -43,13 +42,18 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from narrascope.languages import SUPPORTED
 from narrascope.models.artifacts import artifact_dir
-from narrascope.models.base import ArtifactManifest, check_is_fitted, read_manifest, write_manifest
+from narrascope.models.base import (
+    ArtifactManifest,
+    check_is_fitted,
+    read_manifest,
+    write_arrays,
+    write_manifest,
+)
 from narrascope.models.linear import OneVsRestLinear
 from narrascope.nlp.segment import split_sentences
 from narrascope.nlp.tokens import token_spans
 from narrascope.schema import Techniques, TechniqueSpan
 from narrascope.taxonomy.techniques import TECHNIQUE_NAMES, TECHNIQUES
-from narrascope.util import atomic_write_bytes
 
 # 2: tokens from narrascope.nlp.tokens (words keep combining marks and inner hyphens),
 # manifest written as an ArtifactManifest.
@@ -653,9 +657,7 @@ class TechniqueModel:
         """Write ``techniques.npz`` and ``manifest.json`` (both atomically); ``provenance`` says what
         made the model (data, date, command, CV scores)."""
         arrays = self._arrays()
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
-        atomic_write_bytes(Path(directory) / WEIGHTS, buffer.getvalue())
+        write_arrays(Path(directory) / WEIGHTS, arrays)
         manifest = ArtifactManifest.model_validate(
             {
                 "model": MODEL_NAME,

@@ -34,8 +34,9 @@ CONNECTORS = {
 }
 LEXICON_FILE = "mentions.json"
 # Statistical taggers see at most this many characters at a time: spaCy refuses texts
-# over 1M characters and its memory grows with length; articles are far shorter.
-MAX_PIECE_CHARS = 100_000
+# over 1M characters and its memory and time per character grow with length. Almost all
+# articles fit in one piece; longer texts are cut at line or sentence ends.
+MAX_PIECE_CHARS = 20_000
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -179,10 +180,12 @@ class MentionDetector:
         if nlp is None:
             return []
         wanted = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+        pieces = text_pieces(text)
+        docs = nlp.pipe(piece for _, piece in pieces)
         return [
             Candidate(offset + e.start_char, offset + e.end_char, e.text, "spacy")
-            for offset, piece in text_pieces(text)
-            for e in nlp(piece).ents
+            for (offset, _), doc in zip(pieces, docs, strict=True)
+            for e in doc.ents
             if e.label_ in wanted
         ]
 
