@@ -6,6 +6,12 @@ tree (parent, worker processes, Dask scheduler/nanny/workers) every 0.2 s from /
     python benchmarks/bench_corpus.py                 # everything (~25 min on 2 cores)
     python benchmarks/bench_corpus.py --only fast     # the 20,000-article --fast runs
     python benchmarks/bench_corpus.py --only default  # the 460 unlabelled articles
+    python benchmarks/bench_corpus.py --only default --engines 1 --baseline-python OLD/.venv/bin/python
+
+``--baseline-python`` also runs the 1-worker plans with another interpreter (e.g. a venv
+holding an earlier narrascope) in the same session and prints the speed ratio. Every run's
+rows are compared with the 1-worker run of the same plan: identical JSON once
+``provenance`` is set aside (it names the engine-independent models, so it is equal too).
 
 The 20,000-article corpus is built here, deterministically (seed 5), by resampling
 paragraphs of the unlabelled articles within each language: a title line and 3-8
@@ -72,9 +78,9 @@ def tree_rss_mb(root: int) -> float:
     return total / 1e6
 
 
-def run(args: list[str], workdir: Path) -> tuple[float, float, str]:
+def run(args: list[str], workdir: Path, python: str = sys.executable) -> tuple[float, float, str]:
     """Wall seconds, peak tree RSS (MB) and the summary line of one batch run."""
-    cmd = [sys.executable, "-m", "narrascope", "batch", *args]
+    cmd = [python, "-m", "narrascope", "batch", *args]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0.0
@@ -95,12 +101,15 @@ def main() -> None:
     parser.add_argument("--only", choices=["fast", "default", "memory"], default=None)
     parser.add_argument("--articles", type=int, default=20_000, help="size of the synthetic corpus")
     parser.add_argument("--data", type=Path, default=UNLABELED, help="the unlabelled SemEval folder")
+    parser.add_argument("--engines", type=int, default=3, help="how many of: 1 worker, 2 workers, dask")
+    parser.add_argument("--baseline-python", default=None, help="also run 1-worker plans with this python")
     opts = parser.parse_args()
     unlabeled = opts.data
     if not unlabeled.exists():
         raise SystemExit(f"shared data not found at {unlabeled}")
     engines = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"])]
     engines.append(("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
+    engines = engines[: opts.engines]
     rows = []
     with tempfile.TemporaryDirectory(prefix="narrascope-bench-") as tmp:
         work = Path(tmp)
@@ -116,11 +125,34 @@ def main() -> None:
                 chosen = engines[:1] if opts.only == "memory" else engines
                 for name, extra in chosen:
                     plans.append(("fast", name, size, [str(corpus), "--fast", *extra]))
+        if opts.baseline_python:
+            plans = [
+                plan
+                for base in plans
+                for plan in (
+                    (base, ((base[0], f"baseline {base[1]}", base[2], base[3])))
+                    if base[1] == "1 worker"
+                    else (base,)
+                )
+            ]
+        reference: dict[tuple[str, int], list[str]] = {}
         for i, (profile, name, size, args) in enumerate(plans):
-            wall, peak, summary = run([*args, "--out", f"out-{i}.jsonl", "--no-store"], work)
+            python = opts.baseline_python if name.startswith("baseline") else sys.executable
+            out = work / f"out-{i}.jsonl"
+            wall, peak, summary = run([*args, "--out", out.name, "--no-store"], work, python)
             rows.append((profile, name, size, wall, size / wall, peak))
+            same = ""
+            if not name.startswith("baseline"):
+                content = comparable_rows(out)
+                same = (
+                    "reference"
+                    if (profile, size) not in reference
+                    else ("identical" if content == reference[(profile, size)] else "DIFFERENT")
+                )
+                reference.setdefault((profile, size), content)
             print(
-                f"{profile:8} {name:16} {size:6d} {wall:8.1f} s {size / wall:8.2f} art/s {peak:7.0f} MB | {summary}"
+                f"{profile:8} {name:22} {size:6d} {wall:8.1f} s {size / wall:8.2f} art/s {peak:7.0f} MB "
+                f"{same} | {summary}"
             )
             sys.stdout.flush()
     print("\n| profile | engine | articles | wall s | articles/s | peak RSS MB (process tree) |")
@@ -130,8 +162,22 @@ def main() -> None:
     for profile in ("default", "fast"):
         one = [r for r in rows if r[0] == profile and r[1] == "1 worker"]
         two = [r for r in rows if r[0] == profile and r[1] == "2 workers"]
+        base = [r for r in rows if r[0] == profile and r[1] == "baseline 1 worker"]
         if one and two:
             print(f"\n{profile}: scaling 2 workers / 1 worker = {two[0][4] / one[0][4]:.2f}x")
+        if one and base:
+            print(f"\n{profile}: this version / baseline, 1 worker = {one[0][4] / base[0][4]:.2f}x")
+
+
+def comparable_rows(out: Path) -> list[str]:
+    """The result rows with provenance set aside, sorted by key: what must not depend on the engine."""
+    rows = []
+    for line in out.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        data.pop("provenance", None)
+        data.pop("model", None)
+        rows.append(json.dumps(data, sort_keys=True))
+    return sorted(rows)
 
 
 if __name__ == "__main__":
