@@ -199,3 +199,43 @@ def test_embedder_computes_each_text_once(monkeypatch: pytest.MonkeyPatch):
     second = embedder.embed(["b", "c"])
     assert first.shape == (3, DIM) and second.shape == (2, DIM)
     assert calls == [["a", "b"], ["c"]]
+
+
+def test_cli_refuses_a_too_long_article_in_one_line_and_batch_keeps_the_rest(tmp_path: Path):
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Title\n\n" + "Words in a very long report. " * 40_000, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "narrascope", "analyze", str(huge), "--fast"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    [message] = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert "at most 1,000,000" in message and "huge.txt" in message
+
+    records = tmp_path / "in.jsonl"
+    rows = [{"id": "ok", "text": PARAGRAPHS[0]}, {"id": "huge", "text": "word " * 250_000}]
+    records.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "narrascope",
+            "batch",
+            str(records),
+            "--out",
+            str(out),
+            "--no-store",
+            "--fast",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["ok"]
+    errors = (tmp_path / "out.jsonl.errors.jsonl").read_text()
+    assert "huge" in errors and "at most 1,000,000" in errors

@@ -50,7 +50,7 @@ from narrascope.models.base import (
     write_manifest,
 )
 from narrascope.models.linear import OneVsRestLinear
-from narrascope.nlp.segment import split_sentences
+from narrascope.nlp.segment import split_sentences, text_pieces
 from narrascope.nlp.tokens import token_spans
 from narrascope.schema import Techniques, TechniqueSpan
 from narrascope.taxonomy.techniques import TECHNIQUE_NAMES, TECHNIQUES
@@ -754,7 +754,7 @@ class TechniqueTagger:
         by_index: dict[int, list[tuple[int, int, str, float]]] = {}
         for trust, model in (("trained", self.model), ("transfer", self.transfer)):
             todo = [i for i, t in enumerate(trusts) if t == trust]
-            by_index.update(zip(todo, model.predict([texts[i] for i in todo]), strict=True))
+            by_index.update(zip(todo, _predict_in_pieces(model, [texts[i] for i in todo]), strict=True))
         out = []
         for i, (text, trust) in enumerate(zip(texts, trusts, strict=True)):
             spans = [
@@ -770,6 +770,27 @@ class TechniqueTagger:
             ]
             out.append(Techniques(spans=spans, trust=trust, note=NOTES[trust]))  # type: ignore[arg-type]
         return out
+
+
+Spans = list[tuple[int, int, str, float]]
+PREDICT_CHARS = 200_000  # text per predict call: a batch of articles, or pieces of one long text
+
+
+def _predict_in_pieces(model: TechniqueModel, texts: Sequence[str]) -> list[Spans]:
+    """``model.predict`` on pieces of at most ``MAX_PIECE_CHARS`` (one piece for almost every
+    article), a bounded amount of text per call: the token features of a whole very long
+    text would not fit in memory."""
+    jobs = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in text_pieces(text)]
+    out: list[Spans] = [[] for _ in texts]
+    group: list[tuple[int, int, str]] = []
+    for job in [*jobs, None]:
+        if job is not None and (not group or sum(len(p) for _, _, p in group) + len(job[2]) <= PREDICT_CHARS):
+            group.append(job)
+            continue
+        for (owner, offset, _), spans in zip(group, model.predict([p for _, _, p in group]), strict=True):
+            out[owner].extend((a + offset, b + offset, tech, conf) for a, b, tech, conf in spans)
+        group = [job] if job is not None else []
+    return out
 
 
 __all__ = [

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from narrascope.nlp.segment import text_pieces
 from narrascope.nlp.tokens import whole_word, word_char_class, word_pattern
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,6 @@ CONNECTORS = {
     "ru": {"и"},
 }
 LEXICON_FILE = "mentions.json"
-# Statistical taggers see at most this many characters at a time: spaCy refuses texts
-# over 1M characters and its memory and time per character grow with length. Almost all
-# articles fit in one piece; longer texts are cut at line or sentence ends.
-MAX_PIECE_CHARS = 20_000
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -181,7 +178,7 @@ class MentionDetector:
             return []
         wanted = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
         pieces = text_pieces(text)
-        docs = nlp.pipe(piece for _, piece in pieces)
+        docs = nlp.pipe((piece for _, piece in pieces), batch_size=1)
         return [
             Candidate(offset + e.start_char, offset + e.end_char, e.text, "spacy")
             for (offset, _), doc in zip(pieces, docs, strict=True)
@@ -220,22 +217,6 @@ class MentionDetector:
         if what not in self._missing:
             self._missing.add(what)
             log.warning("%s is not installed; using capitalisation rules instead", what)
-
-
-def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
-    """``(offset, piece)`` slices of at most ``limit`` characters, cut after a line break or
-    sentence end when there is one, so no entity is split in the middle."""
-    pieces, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + limit)
-        if end < len(text):
-            window = text[start:end]
-            cut = max(window.rfind("\n"), window.rfind(". "))
-            if cut > limit // 2:
-                end = start + cut + 1
-        pieces.append((start, text[start:end]))
-        start = end
-    return pieces
 
 
 def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 # language-agnostic: news prose rarely needs more, and it is fast.
 _SENTENCE_END = re.compile(r"(?<=[.!?।…])(?P<close>[\"'»”’)\]]*)\s+|\s*\n\s*")
 _MIN_SENTENCE_CHARS = 2
+MAX_PIECE_CHARS = 20_000
+"""Statistical taggers (spaCy, natasha, the technique CRF) see at most this many characters
+at a time: their memory grows with the length of what they are given (spaCy also refuses
+texts over 1M characters). Almost every article fits in one piece; longer texts are cut
+at line or sentence ends, so time and memory stay linear in the length."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +112,19 @@ def sentence_index(sentences: Sequence[Span], offset: int) -> int | None:
         return None
     starts = [s.start for s in sentences]
     return max(0, bisect_right(starts, offset) - 1)
+
+
+def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` slices of at most ``limit`` characters, cut after a line break or
+    sentence end when there is one, so no entity is split in the middle."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            window = text[start:end]
+            cut = max(window.rfind("\n"), window.rfind(". "))
+            if cut > limit // 2:
+                end = start + cut + 1
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
