@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from narrascope.models.linear import LexicalFeaturizer, OneVsRestLinear
-from narrascope.models.narratives import NarrativeClassifier, NarrativeConfig, decode_labels
+from narrascope.models.narratives import NarrativeClassifier, NarrativeConfig, TrainingSet, decode_labels
 from narrascope.taxonomy import default_taxonomy
 
 TEXTS = [
@@ -100,45 +100,86 @@ def test_decode_falls_back_to_likeliest_child_when_no_other_child(taxonomy):
     assert decoded.subnarratives[narrative] == [children[0]]
 
 
-def test_classifier_save_load_round_trip(tmp_path: Path, taxonomy):
+def _fitted(taxonomy, pooled: bool = True) -> tuple[NarrativeClassifier, np.ndarray | None]:
     clf = NarrativeClassifier(taxonomy, NarrativeConfig(word_features=300, char_features=800))
     y_c = np.zeros((len(TEXTS), len(clf.coarse_labels)), dtype=np.int8)
     y_f = np.zeros((len(TEXTS), len(clf.fine_labels)), dtype=np.int8)
     y_c[[0, 4], clf.coarse_labels.index("URW: Speculating war outcomes")] = 1
     y_f[[0, 4], clf.fine_labels.index("URW: Speculating war outcomes: Other")] = 1
-    rng = np.random.default_rng(0)
-    pooled = rng.normal(size=(len(TEXTS), 389)).astype(np.float32)
-    clf.fit(TEXTS, y_c, y_f, pooled)
+    vectors = np.random.default_rng(0).normal(size=(len(TEXTS), 389)).astype(np.float32) if pooled else None
+    clf.fit(TrainingSet(list(TEXTS), vectors, y_c, y_f))
+    return clf, vectors
+
+
+def test_classifier_save_load_round_trip(tmp_path: Path, taxonomy):
+    clf, pooled = _fitted(taxonomy)
+    clf.calibration_ = {"default_coarse": (1.5, -0.2)}
     clf.save(tmp_path)
     loaded = NarrativeClassifier.load(tmp_path, taxonomy)
     before = clf.predict_proba(TEXTS, pooled)
     after = loaded.predict_proba(TEXTS, pooled)
     # weights are stored as int8 with a per-label scale: equal to a few decimals
     np.testing.assert_allclose(before.fine, after.fine, atol=5e-3)
+    np.testing.assert_allclose(before.bearing, after.bearing, atol=5e-3)
+    assert before.bearing[0] > before.bearing[1], "the whether-head learnt which texts push a narrative"
+    assert loaded.calibration_ == {"default_coarse": (1.5, -0.2)}
     assert loaded.manifest_ is not None and loaded.manifest_.model == "narrascope-narratives"
     scores = loaded.sentence_scores(["Soldiers held the front line.", "Prices rose."])
     assert scores["URW: Speculating war outcomes"].shape == (2,)
 
 
-def test_calibration_maps_are_monotone_and_saved(tmp_path: Path, taxonomy):
-    from narrascope.models.training import fit_calibration
+def test_hierarchical_fine_probability_is_bounded_by_its_narrative(taxonomy):
+    clf, pooled = _fitted(taxonomy)
+    clf.config.flat_weight = 0.0
+    probs = clf.predict_proba(TEXTS, pooled)
+    parent = clf.parent_index
+    assert np.all(probs.fine <= probs.coarse[:, parent] + 1e-6)
+
+
+def test_prior_of_use_moves_confidences_the_same_way_in_every_language(taxonomy):
+    clf, pooled = _fitted(taxonomy)
+    clf.config.training_other_rate = {"en": 0.42, "pt": 0.07}
+    probs = clf.predict_proba(TEXTS[:1], pooled[:1] if pooled is not None else None)
+    # The same text: in the training data English articles were far more often 'Other', so
+    # its calibrated probability under the English prior is lower; one prior of use removes that.
+    en = clf.confidences(probs, ["en"], "balanced", fast=False)
+    pt = clf.confidences(probs, ["pt"], "balanced", fast=False)
+    assert en.bearing[0] > pt.bearing[0]
+    low, high = (clf.confidences(probs, ["en"], level, fast=False) for level in ("low", "high"))
+    assert low.bearing[0] < en.bearing[0] < high.bearing[0]
+    assert np.all(low.coarse <= en.coarse + 1e-9) and np.all(en.coarse <= high.coarse + 1e-9)
+    with pytest.raises(ValueError, match="unknown sensitivity"):
+        clf.confidences(probs, ["en"], "extreme", fast=False)
+
+
+def test_narrative_scores_order_findings_the_way_decisions_do(taxonomy):
+    clf, _ = _fitted(taxonomy)
+    clf.config.coarse_threshold, clf.config.fine_threshold = 0.5, 0.2
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        coarse = rng.uniform(0, 0.6, len(clf.coarse_labels)).astype(np.float32)
+        fine = rng.uniform(0, 0.25, len(clf.fine_labels)).astype(np.float32)
+        chosen = set(clf.decode(coarse, fine).narratives)
+        scores = clf.narrative_scores(coarse, fine)
+        reached = {clf.coarse_labels[i] for i in np.flatnonzero(scores >= 0.5)}
+        assert chosen == reached
+        if chosen and len(chosen) < len(clf.coarse_labels):
+            lowest_chosen = min(scores[clf.coarse_labels.index(n)] for n in chosen)
+            best_rejected = max(
+                s for label, s in zip(clf.coarse_labels, scores, strict=True) if label not in chosen
+            )
+            assert lowest_chosen >= best_rejected
+
+
+def test_platt_maps_are_smooth_and_increasing():
+    from narrascope.models.narratives import platt
+    from narrascope.models.training import fit_platt
 
     rng = np.random.default_rng(1)
-    p = rng.uniform(size=(200, 3)).astype(np.float32)
+    p = rng.uniform(size=2000)
     y = (rng.uniform(size=p.shape) < np.clip(p * 1.5, 0, 1)).astype(np.int8)  # under-confident raw scores
-    x_map, y_map = fit_calibration(p, y)
-    assert np.all(np.diff(y_map) >= 0) and y_map.min() >= 0 and y_map.max() <= 1
-    clf = NarrativeClassifier(taxonomy, NarrativeConfig(word_features=100, char_features=100))
-    clf.fit(
-        TEXTS,
-        np.zeros((6, len(clf.coarse_labels)), np.int8),
-        np.zeros((6, len(clf.fine_labels)), np.int8),
-        None,
-    )
-    clf.calibration_ = {"default_coarse": (x_map, y_map)}
-    clf.save(tmp_path)
-    loaded = NarrativeClassifier.load(tmp_path, taxonomy)
-    probe = np.array([0.1, 0.5, 0.9], dtype=np.float32)
-    np.testing.assert_allclose(loaded.calibrated(probe, "coarse", fast=False), np.interp(probe, x_map, y_map))
-    # no map for this level/profile: probabilities pass through unchanged
-    np.testing.assert_array_equal(loaded.calibrated(probe, "fine", fast=True), probe)
+    slope, intercept = fit_platt(p, y)
+    grid = np.linspace(0.01, 0.99, 99)
+    mapped = platt(grid, slope, intercept)
+    assert np.all(np.diff(mapped) > 0), "strictly increasing: no two scores collapse to one value"
+    assert mapped[50] > grid[50], "under-confident scores are raised"

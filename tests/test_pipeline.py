@@ -127,6 +127,10 @@ def test_fingerprint_is_stable_and_changes_with_models_and_settings(tmp_path: Pa
         settings={"narratives": {"embeddings": False}},
     )
     assert Analyzer(other_settings).provenance.fingerprint != a.provenance.fingerprint
+    # Another sensitivity decides differently: a stored result must not be reused for it.
+    high = Analyzer("fast", sensitivity="high")
+    assert high.provenance.fingerprint != a.provenance.fingerprint
+    assert Analyzer("fast", sensitivity="balanced").provenance.fingerprint == a.provenance.fingerprint
 
 
 def test_store_does_not_serve_results_of_a_retrained_model(tmp_path: Path):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.text import Text
+
 from narrascope.cli.highlight import marks_of, segments
 from narrascope.cli.html_report import render_html
+from narrascope.cli.report import render_analysis, verdict_when_other
 from narrascope.schema import (
     Analysis,
     Attribution,
     EntityFrame,
     Evidence,
+    LabelScore,
     LanguageGuess,
     Mention,
+    NarrativeDecision,
     Provenance,
     Sourcing,
     Techniques,
@@ -100,3 +106,58 @@ def test_html_report_is_self_contained_and_escapes_the_article():
     assert "Title &lt;b&gt;" in html
     assert "http://" not in html and "https://" not in html  # nothing fetched from the network
     assert "Loaded language" in html and "Deceiver" in html and "vague source" in html
+
+
+def _with_decision(weak: list[LabelScore], sensitivity: str = "balanced") -> Analysis:
+    base = analysis()
+    decision = NarrativeDecision(
+        sensitivity=sensitivity,  # type: ignore[arg-type]
+        prior_other=0.5,
+        pushes_narrative=0.31,
+        coarse_threshold=0.40,
+        fine_threshold=0.20,
+    )
+    return base.model_copy(update={"weak_signals": weak, "narrative_decision": decision})
+
+
+def _lead(confidence: float) -> LabelScore:
+    return LabelScore(
+        label="URW: Discrediting Ukraine",
+        name="Discrediting Ukraine",
+        confidence=confidence,
+        threshold=0.40,
+    )
+
+
+def _plain(text: Text) -> str:
+    return " ".join(text.plain.split())
+
+
+def test_a_near_miss_is_named_in_the_headline_with_the_threshold():
+    headline = _plain(verdict_when_other(_with_decision([_lead(0.36)])))
+    assert "came close" in headline and "Discrediting Ukraine" in headline
+    assert "0.36" in headline and "0.40" in headline
+    assert "--sensitivity high" in headline
+    # A headline saying "nothing found" above a strong lead would contradict the evidence.
+    assert "No narrative of the taxonomy found" not in headline
+
+
+def test_at_high_sensitivity_a_near_miss_is_called_a_lead_not_a_finding():
+    headline = _plain(verdict_when_other(_with_decision([_lead(0.36)], sensitivity="high")))
+    assert "came close" in headline and "lead, not a finding" in headline
+    assert "--sensitivity high" not in headline
+
+
+def test_without_a_strong_lead_the_headline_says_no_narrative_and_how_likely_one_was():
+    headline = _plain(verdict_when_other(_with_decision([_lead(0.12)])))
+    assert "No narrative of the taxonomy found" in headline
+    assert "31%" in headline and "balanced" in headline
+    assert "came close" not in headline
+
+
+def test_the_terminal_report_shows_the_threshold_of_weak_signals():
+    console = Console(record=True, width=200)
+    render_analysis(_with_decision([_lead(0.36)]), console, TEXT)
+    out = " ".join(console.export_text().split())
+    assert "below the threshold 0.40" in out
+    assert "came close" in out

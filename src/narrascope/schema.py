@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 
 class Article(BaseModel):
@@ -53,16 +53,46 @@ class Evidence(BaseModel):
 
 
 class LabelScore(BaseModel):
-    """A predicted taxonomy label with its calibrated confidence and evidence."""
+    """A taxonomy label with its confidence, the threshold it was compared with, and evidence."""
 
     label: str = Field(description="Full label string, e.g. 'URW: Discrediting Ukraine'.")
     name: str = Field(description="Short human name of the label.")
-    confidence: float = Field(ge=0.0, le=1.0, description="Calibrated probability the label applies.")
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Calibrated probability that the label applies, at the chosen sensitivity. For a "
+            "narrative: the larger of its own and that of its most confident sub-narrative rescaled "
+            "to the narrative threshold, so a narrative is reported exactly when this reaches "
+            "'threshold'."
+        ),
+    )
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="The decision threshold 'confidence' was compared with."
+    )
     evidence: list[Evidence] = Field(default_factory=list, description="1-3 strongest sentences.")
 
 
 class NarrativeScore(LabelScore):
     subnarratives: list[LabelScore] = Field(default_factory=list)
+
+
+class NarrativeDecision(BaseModel):
+    """How the narrative verdict was reached: the operating point and the 'whether' score."""
+
+    sensitivity: Literal["low", "balanced", "high"] = Field(
+        description=(
+            "The prior of use the confidences assume: 'balanced' (default) treats an article as "
+            "equally likely to push a narrative or not, whatever its language; 'low' assumes most "
+            "articles are neutral (fewer, surer findings); 'high' that most push one (more leads)."
+        )
+    )
+    prior_other: float = Field(ge=0.0, le=1.0, description="P(Other) assumed by the sensitivity.")
+    pushes_narrative: float = Field(
+        ge=0.0, le=1.0, description="Probability that the article pushes some narrative, at that prior."
+    )
+    coarse_threshold: float = Field(ge=0.0, le=1.0, description="Threshold of narrative confidences.")
+    fine_threshold: float = Field(ge=0.0, le=1.0, description="Threshold of sub-narrative confidences.")
 
 
 class Mention(BaseModel):
@@ -221,6 +251,9 @@ class Analysis(BaseModel):
             "The likeliest narratives that did not pass the decision threshold (at most 3, confidence "
             ">= 0.1), with evidence: leads for an analyst, not predictions."
         ),
+    )
+    narrative_decision: NarrativeDecision | None = Field(
+        default=None, description="Operating point of the narrative verdict; None when the stage did not run."
     )
     content_sha256: str
     content_length: int = Field(description="Length of Article.content in code points.")

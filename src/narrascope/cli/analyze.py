@@ -20,6 +20,8 @@ from rich.markup import escape
 from narrascope.cli.common import (
     ModelOpt,
     ProfileOpt,
+    Sensitivity,
+    SensitivityOpt,
     check_output_file,
     err,
     exit_for_inputs,
@@ -76,6 +78,7 @@ def analyze(
         bool, typer.Option("--json", help="Print JSON (JSON Lines for several articles).")
     ] = False,
     fast: ProfileOpt = False,
+    sensitivity: SensitivityOpt = Sensitivity.balanced,
     model: ModelOpt = None,
     mentions: MentionsOpt = None,
     html: HtmlOpt = None,
@@ -98,7 +101,7 @@ def analyze(
     if html is not None and len(articles) != 1:
         raise fail(f"--html writes one article's report; the input has {len(articles)} articles")
     given = _given_spans(mentions, articles) if mentions else None
-    analyzer = _analyzer(fast, model)
+    analyzer = _analyzer(fast, model, sensitivity.value)
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
 
@@ -112,10 +115,10 @@ def _given_spans(path: Path, articles: list[Article]) -> dict[str, list[tuple[in
     return given.spans
 
 
-def _analyzer(fast: bool, model: Path | None) -> Analyzer:
+def _analyzer(fast: bool, model: Path | None, sensitivity: str) -> Analyzer:
     from narrascope.pipeline import Analyzer
 
-    return Analyzer(profile="fast" if fast else "default", model_dir=model)
+    return Analyzer(profile="fast" if fast else "default", model_dir=model, sensitivity=sensitivity)
 
 
 def _print_results(

@@ -14,7 +14,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from narrascope.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, check_output_file, err, fail, require_dir
+from narrascope.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_PARTIAL,
+    Sensitivity,
+    SensitivityOpt,
+    check_output_file,
+    err,
+    fail,
+    require_dir,
+)
 from narrascope.corpus.store import DEFAULT_STORE
 from narrascope.io import InputError
 
@@ -46,6 +55,7 @@ def batch(
     model: Annotated[
         Path | None, typer.Option(help="Narrative model directory (default: the shipped one).")
     ] = None,
+    sensitivity: SensitivityOpt = Sensitivity.balanced,
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (or Dask workers of a local cluster).")
     ] = 1,
@@ -84,6 +94,7 @@ def batch(
         errors=errors,
         store=None if no_store else store,
         profile="fast" if fast else "default",
+        sensitivity=sensitivity.value,
         model_dir=model,
         workers=workers,
         engine=engine,

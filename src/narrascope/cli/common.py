@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,25 @@ err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 ProfileOpt = Annotated[
     bool, typer.Option("--fast", help="Lexical features only: ~50x faster, less accurate.")
+]
+
+
+class Sensitivity(StrEnum):
+    """The narrative operating points (``models.narratives.SENSITIVITIES``)."""
+
+    low = "low"
+    balanced = "balanced"
+    high = "high"
+
+
+SensitivityOpt = Annotated[
+    Sensitivity,
+    typer.Option(
+        "--sensitivity",
+        help="Narrative operating point: low (fewer, surer findings), balanced, high (more leads). "
+        "See docs/BENCHMARKS.md for each level's precision and recall per language.",
+        case_sensitive=False,
+    ),
 ]
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Narrative model directory (default: the shipped one).")

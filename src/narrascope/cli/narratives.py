@@ -20,6 +20,8 @@ from narrascope.cli.common import (
     ModelOpt,
     ProfileOpt,
     ScoresJsonOpt,
+    Sensitivity,
+    SensitivityOpt,
     check_output_dir,
     check_output_file,
     err,
@@ -35,6 +37,7 @@ def semeval_narratives(
     docs_dir: Annotated[Path, typer.Argument(help="Folder of .txt articles (any of the five languages).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Prediction file to write.")],
     fast: ProfileOpt = False,
+    sensitivity: SensitivityOpt = Sensitivity.balanced,
     model: ModelOpt = None,
 ) -> None:
     """Write subtask-2 predictions (id<TAB>narratives<TAB>subnarratives) for every file."""
@@ -47,7 +50,9 @@ def semeval_narratives(
     from narrascope.pipeline import Analyzer
     from narrascope.util import progress
 
-    analyzer = Analyzer(profile="fast" if fast else "narratives", model_dir=model)
+    analyzer = Analyzer(
+        profile="fast" if fast else "narratives", model_dir=model, sensitivity=sensitivity.value
+    )
     articles, failures = _read_all(paths)
     lines = []
     with progress(err, len(articles), "narratives") as advance:

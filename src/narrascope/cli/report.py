@@ -49,7 +49,7 @@ def render_analysis(analysis: Analysis, console: Console, content: str | None = 
 
     _render_skipped(analysis, console)
     if analysis.other:
-        console.print(Text("No narrative passed the decision threshold (label: Other).", style="bold green"))
+        console.print(verdict_when_other(analysis))
     elif analysis.narratives:
         _render_narratives(analysis, console)
     if analysis.weak_signals:
@@ -75,9 +75,44 @@ def _render_skipped(analysis: Analysis, console: Console) -> None:
     console.print(text)
 
 
+# A near-miss at least this close to the threshold is called out in the verdict.
+NEAR_MISS = 0.75
+
+
+def verdict_when_other(analysis: Analysis) -> Text:
+    """The headline when no narrative passed: plain words, never contradicting the leads shown."""
+    decision = analysis.narrative_decision
+    if decision is None:
+        return Text("No narrative passed the decision threshold (label: Other).", style="bold green")
+    text = Text()
+    lead = analysis.weak_signals[0] if analysis.weak_signals else None
+    if lead is not None and lead.confidence >= NEAR_MISS * decision.coarse_threshold:
+        text.append("No narrative reached the threshold", style="bold yellow")
+        text.append(
+            f" ({decision.coarse_threshold:.2f}, {decision.sensitivity} sensitivity), but one came close: "
+        )
+        text.append(lead.name, style="bold")
+        text.append(f" at {lead.confidence:.2f}. Read its evidence below; ")
+        if decision.sensitivity != "high":
+            text.append("--sensitivity high reports such leads as findings.")
+        else:
+            text.append("treat it as a lead, not a finding.")
+        return text
+    text.append("No narrative of the taxonomy found (label: Other)", style="bold green")
+    text.append(
+        f": the article is judged {decision.pushes_narrative:.0%} likely to push any narrative "
+        f"({decision.sensitivity} sensitivity)."
+    )
+    return text
+
+
 def _render_weak_signals(analysis: Analysis, console: Console) -> None:
+    threshold = analysis.narrative_decision.coarse_threshold if analysis.narrative_decision else None
+    below = (
+        f"below the threshold {threshold:.2f}" if threshold is not None else "below the decision threshold"
+    )
     table = Table(
-        title="Weaker signals (below the decision threshold: leads, not findings)",
+        title=f"Weaker signals ({below}: leads, not findings)",
         show_lines=True,
         expand=True,
         title_style="dim",
@@ -93,7 +128,14 @@ def _render_weak_signals(analysis: Analysis, console: Console) -> None:
 
 
 def _render_narratives(analysis: Analysis, console: Console) -> None:
-    table = Table(title="Narratives pushed", show_lines=True, expand=True)
+    decision = analysis.narrative_decision
+    title = "Narratives pushed"
+    if decision is not None:
+        title += (
+            f" (confidence ≥ {decision.coarse_threshold:.2f} for a narrative, "
+            f"≥ {decision.fine_threshold:.2f} for a sub-narrative; {decision.sensitivity} sensitivity)"
+        )
+    table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Narrative / sub-narrative", ratio=3)
     table.add_column("Confidence", width=16, no_wrap=True)
     table.add_column("Strongest evidence", ratio=5)

@@ -35,6 +35,7 @@ class BatchOptions:
     errors: Path | None = None
     store: Path | None = None
     profile: str = "default"
+    sensitivity: str | None = None
     model_dir: Path | None = None
     workers: int = 1
     engine: str = "local"
@@ -79,6 +80,7 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
         options.profile,
         str(options.model_dir) if options.model_dir else None,
         threads_per_worker(options.engine, options.workers),
+        options.sensitivity,
     )
     fingerprint = provenance_of(spec).fingerprint
     journal = Journal(journal_path(options.out), options.out, fingerprint)

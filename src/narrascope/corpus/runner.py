@@ -31,6 +31,7 @@ class AnalyzerSpec:
     profile: str = "default"
     model_dir: str | None = None
     threads: int | None = None  # OpenMP threads of the embedder; None = library default
+    sensitivity: str | None = None  # narrative operating point; None = the profile's
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ def _analyzer(spec: AnalyzerSpec) -> Any:
 
         model_dir = Path(spec.model_dir) if spec.model_dir else None
         _ANALYZERS[spec] = Analyzer(
-            spec.profile, model_dir=model_dir, embedder=Embedder(threads=spec.threads)
+            spec.profile,
+            model_dir=model_dir,
+            embedder=Embedder(threads=spec.threads),
+            sensitivity=spec.sensitivity,
         )
     return _ANALYZERS[spec]
 

@@ -94,6 +94,36 @@ def read_training_folder(root: Path, languages: Iterable[str] = LANGUAGES) -> li
     return docs
 
 
+@dataclass(frozen=True)
+class NarrativeDescription:
+    """One example statement of the taxonomy, with its narrative and sub-narrative labels."""
+
+    narrative: str
+    subnarrative: str
+    text: str
+
+
+_DESCRIPTION_DOMAINS = {"War_in_Ukraine": "URW", "ClimateChange": "CC"}
+
+
+def read_narrative_descriptions(folder: Path) -> list[NarrativeDescription]:
+    """The example statements of ``folder/Narrative_Description_<domain>-sentences.tsv``
+    (columns ``Narrative  Subnarrative  Description``), as full label strings."""
+    out: list[NarrativeDescription] = []
+    for path in sorted(folder.glob("Narrative_Description_*-sentences.tsv")):
+        name = path.name[len("Narrative_Description_") : -len("-sentences.tsv")]
+        domain = _DESCRIPTION_DOMAINS.get(name)
+        if domain is None:
+            continue
+        lines = read_exact(path).replace("\r\n", "\n").split("\n")
+        for line in lines[1:]:
+            parts = [p.strip() for p in line.split("\t")]
+            if len(parts) >= 3 and all(parts[:3]):
+                narrative = f"{domain}: {parts[0]}"
+                out.append(NarrativeDescription(narrative, f"{narrative}: {parts[1]}", parts[2]))
+    return out
+
+
 def read_exact(path: Path) -> str:
     """A training file's exact text: UTF-8, line endings and BOM kept (the offsets count them)."""
     with open(path, encoding="utf-8", newline="") as handle:

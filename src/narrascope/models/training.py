@@ -2,7 +2,13 @@
 
 Deterministic: folds come from a seeded grouped split (groups = content hash, since
 some articles repeat under other ids), liblinear is seeded, and nothing depends on
-the order files are listed in. The only cache is content-keyed chunk embeddings.
+the order files are listed in. The only cache is content-keyed sentence embeddings.
+
+The recipe (docs/BENCHMARKS.md, *Narratives, round 2*): lexical and embedding heads
+trained on the articles plus the taxonomy's example statements; out-of-fold
+probabilities for both profiles; cross-fitted Platt maps; each article moved from its
+language's training prior of ``Other`` to the balanced prior of use; thresholds tuned
+on those confidences; then every head refitted on all data.
 """
 
 from __future__ import annotations
@@ -12,23 +18,36 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.console import Console
-from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from narrascope import __version__
-from narrascope.eval.semeval import LabelledDoc, read_training_folder, read_unlabelled, samples_f1
+from narrascope.eval.semeval import (
+    LabelledDoc,
+    NarrativeDescription,
+    read_narrative_descriptions,
+    read_training_folder,
+    read_unlabelled,
+    samples_f1,
+)
 from narrascope.models.base import ArtifactManifest
 from narrascope.models.narratives import (
+    SENSITIVITIES,
     NarrativeClassifier,
     NarrativeConfig,
+    Probabilities,
+    TrainingSet,
     decode_labels,
     embedding_features,
+    platt,
+    shift_prior,
+    training_other_rates,
 )
 from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
 from narrascope.nlp.segment import split_sentences, window_sentences
@@ -36,29 +55,11 @@ from narrascope.taxonomy import OTHER, Taxonomy, default_taxonomy
 from narrascope.util import progress
 
 SEED = 0
-THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.601, 0.025))
-BLEND_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
-
-
-@dataclass
-class CVReport:
-    """Cross-validated samples-F1 of one configuration (thresholds tuned on the OOF)."""
-
-    coarse: float
-    fine: float
-    coarse_by_language: dict[str, float]
-    fine_by_language: dict[str, float]
-    coarse_fold_sd: float
-    fine_fold_sd: float
-    coarse_threshold: float
-    fine_threshold: float
-
-    @property
-    def language_mean(self) -> tuple[float, float]:
-        return (
-            float(np.mean(list(self.coarse_by_language.values()))),
-            float(np.mean(list(self.fine_by_language.values()))),
-        )
+COARSE_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.701, 0.025))
+FINE_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.501, 0.025))
+PROFILES = ("default", "fast")
+# Kept for the benchmark scripts that tune a single grid.
+THRESHOLD_GRID = COARSE_GRID
 
 
 def label_matrix(docs: Sequence[LabelledDoc], labels: Sequence[str], fine: bool) -> np.ndarray:
@@ -93,12 +94,157 @@ def embed_articles(
     return np.stack(rows)
 
 
+def description_set(
+    descriptions: Sequence[NarrativeDescription], clf: NarrativeClassifier, embedder: Embedder
+) -> TrainingSet:
+    """The taxonomy's example statements as extra labelled training texts (no language)."""
+    known = [d for d in descriptions if d.narrative in clf.coarse_labels]
+    coarse = np.zeros((len(known), len(clf.coarse_labels)), dtype=np.int8)
+    fine = np.zeros((len(known), len(clf.fine_labels)), dtype=np.int8)
+    for row, d in enumerate(known):
+        coarse[row, clf.coarse_labels.index(d.narrative)] = 1
+        if d.subnarrative in clf.fine_labels:
+            fine[row, clf.fine_labels.index(d.subnarrative)] = 1
+    vectors = embedder.embed([embedding_text(d.text) for d in known])
+    pooled = np.stack([embedding_features(v[None, :], None) for v in vectors]) if known else None
+    return TrainingSet([d.text for d in known], pooled, coarse, fine)
+
+
+def stack(a: TrainingSet, b: TrainingSet) -> TrainingSet:
+    pooled = None
+    if a.pooled is not None and b.pooled is not None:
+        pooled = np.vstack([a.pooled, b.pooled])
+    return TrainingSet(
+        [*a.texts, *b.texts], pooled, np.vstack([a.coarse, b.coarse]), np.vstack([a.fine, b.fine])
+    )
+
+
+def subset(data: TrainingSet, rows: np.ndarray) -> TrainingSet:
+    return TrainingSet(
+        [data.texts[i] for i in rows],
+        data.pooled[rows] if data.pooled is not None else None,
+        data.coarse[rows],
+        data.fine[rows],
+    )
+
+
+def out_of_fold(
+    make: Any,
+    data: TrainingSet,
+    extra: TrainingSet,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    lexical_extra: Sequence[str],
+    console: Console,
+) -> dict[str, Probabilities]:
+    """Raw out-of-fold probabilities of both profiles (the extra rows always train)."""
+    n = len(data.texts)
+    out = {
+        p: Probabilities(
+            np.zeros(data.coarse.shape, np.float32), np.zeros(data.fine.shape, np.float32), np.zeros(n)
+        )
+        for p in PROFILES
+    }
+    for k, (train, test) in enumerate(folds, start=1):
+        start = time.time()
+        fold = stack(subset(data, train), extra)
+        clf: NarrativeClassifier = make().fit(fold, lexical_texts=[*fold.texts, *lexical_extra])
+        texts = [data.texts[i] for i in test]
+        pooled = data.pooled[test] if data.pooled is not None else None
+        for profile, probs in (
+            ("default", clf.predict_proba(texts, pooled)),
+            ("fast", clf.predict_proba(texts, None)),
+        ):
+            out[profile].coarse[test] = probs.coarse
+            out[profile].fine[test] = probs.fine
+            out[profile].bearing[test] = probs.bearing
+        console.print(f"  fold {k}/{len(folds)} done in {time.time() - start:.0f}s")
+    return out
+
+
+def fit_platt(values: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Platt map (logistic on the logit of the score) from scores to observed frequency."""
+    p = np.clip(values.ravel(), 1e-4, 1 - 1e-4)
+    z = np.log(p / (1 - p)).reshape(-1, 1)
+    model = LogisticRegression(C=100.0, max_iter=2000).fit(z, labels.ravel())
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def cross_fit_calibration(
+    values: np.ndarray, labels: np.ndarray, folds: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """Each fold's scores calibrated by a map fitted on the other folds (honest CV figures)."""
+    out = np.zeros_like(values, dtype=np.float32)
+    for train, test in folds:
+        out[test] = platt(values[test], *fit_platt(values[train], labels[train]))
+    return out
+
+
+@dataclass
+class Evaluation:
+    """What one operating point does to the CV articles."""
+
+    docs: Sequence[LabelledDoc]
+    bearing: np.ndarray
+    folds: Sequence[tuple[np.ndarray, np.ndarray]]
+    taxonomy: Taxonomy
+
+    def scores(self, preds: Sequence[tuple[set[str], set[str]]], rows: Any = None) -> tuple[float, float]:
+        rows = range(len(self.docs)) if rows is None else rows
+        coarse_set = set(self.taxonomy.narrative_labels()) | {OTHER}
+        fine_set = set(self.taxonomy.subnarrative_labels()) | {OTHER}
+        gold = [self.docs[i] for i in rows]
+        pred = [preds[i] for i in rows]
+        return (
+            samples_f1([set(d.narratives) for d in gold], [p[0] for p in pred], coarse_set),
+            samples_f1([set(d.subnarratives) for d in gold], [p[1] for p in pred], fine_set),
+        )
+
+    def report(self, preds: Sequence[tuple[set[str], set[str]]]) -> dict[str, Any]:
+        """Samples-F1 overall and per language, on all articles and on the narrative-bearing
+        ones, precision/recall of "pushes a narrative" per language, and fold spreads."""
+        c_all, f_all = self.scores(preds)
+        out: dict[str, Any] = {"coarse": round(c_all, 4), "fine": round(f_all, 4), "by_language": {}}
+        for lang in sorted({d.language for d in self.docs}):
+            rows = [i for i, d in enumerate(self.docs) if d.language == lang]
+            out["by_language"][lang] = self._language(preds, rows)
+        langs = out["by_language"].values()
+        out["language_mean"] = {
+            key: round(float(np.mean([v[key] for v in langs])), 4)
+            for key in ("coarse", "fine", "coarse_bearing", "fine_bearing")
+        }
+        folds = [self.scores(preds, test) for _, test in self.folds]
+        out["coarse_fold_sd"] = round(float(np.std([s[0] for s in folds])), 4)
+        out["fine_fold_sd"] = round(float(np.std([s[1] for s in folds])), 4)
+        return out
+
+    def _language(self, preds: Sequence[tuple[set[str], set[str]]], rows: list[int]) -> dict[str, float]:
+        bearing = [i for i in rows if self.bearing[i]]
+        said = [i for i in rows if OTHER not in preds[i][0]]
+        hits = sum(1 for i in said if self.bearing[i])
+        c, f = self.scores(preds, rows)
+        cb, fb = self.scores(preds, bearing) if bearing else (0.0, 0.0)
+        bearing_set = set(bearing)
+        fold_fb = [self.scores(preds, [i for i in test if i in bearing_set])[1] for _, test in self.folds]
+        return {
+            "articles": len(rows),
+            "coarse": round(c, 4),
+            "fine": round(f, 4),
+            "coarse_bearing": round(cb, 4),
+            "fine_bearing": round(fb, 4),
+            "fine_bearing_fold_sd": round(float(np.std(fold_fb)), 4),
+            "bearing_precision": round(hits / max(1, len(said)), 4),
+            "bearing_recall": round(hits / max(1, len(bearing)), 4),
+        }
+
+
 def decode_all(
-    clf: NarrativeClassifier, coarse: np.ndarray, fine: np.ndarray, tc: float, tf: float
+    clf: NarrativeClassifier, conf: Probabilities, tc: float, tf: float
 ) -> list[tuple[set[str], set[str]]]:
     out = []
-    for i in range(len(coarse)):
-        d = decode_labels(coarse[i], fine[i], clf.coarse_labels, clf.fine_labels, clf.taxonomy, tc, tf)
+    for i in range(len(conf.coarse)):
+        d = decode_labels(
+            conf.coarse[i], conf.fine[i], clf.coarse_labels, clf.fine_labels, clf.taxonomy, tc, tf
+        )
         if d.is_other:
             out.append(({OTHER}, {OTHER}))
         else:
@@ -106,100 +252,39 @@ def decode_all(
     return out
 
 
-def score_predictions(
-    docs: Sequence[LabelledDoc], preds: Sequence[tuple[set[str], set[str]]], taxonomy: Taxonomy
-) -> tuple[float, float]:
-    coarse_set = set(taxonomy.narrative_labels()) | {OTHER}
-    fine_set = set(taxonomy.subnarrative_labels()) | {OTHER}
-    return (
-        samples_f1([set(d.narratives) for d in docs], [p[0] for p in preds], coarse_set),
-        samples_f1([set(d.subnarratives) for d in docs], [p[1] for p in preds], fine_set),
-    )
-
-
-def evaluate_oof(
-    clf: NarrativeClassifier,
-    docs: Sequence[LabelledDoc],
-    coarse: np.ndarray,
-    fine: np.ndarray,
-    folds: Sequence[tuple[np.ndarray, np.ndarray]],
-    grid: Sequence[float] = THRESHOLD_GRID,
-) -> CVReport:
-    """Tune the two global thresholds on out-of-fold probabilities and score them."""
+def tune_thresholds(clf: NarrativeClassifier, conf: Probabilities, ev: Evaluation) -> tuple[float, float]:
+    """The (coarse, fine) thresholds maximising fine F1 + 0.25 × coarse F1 (fine is the
+    official ranking metric; coarse breaks near-ties)."""
     best: tuple[float, float, float] | None = None
-    for tc in grid:
-        for tf in grid:
-            c, f = score_predictions(docs, decode_all(clf, coarse, fine, tc, tf), clf.taxonomy)
-            # Fine F1 is the official ranking metric; coarse breaks near-ties.
-            objective = f + 0.25 * c
-            if best is None or objective > best[0] + 1e-9:
-                best = (objective, tc, tf)
+    for tc in COARSE_GRID:
+        for tf in FINE_GRID:
+            c, f = ev.scores(decode_all(clf, conf, tc, tf))
+            if best is None or f + 0.25 * c > best[0] + 1e-9:
+                best = (f + 0.25 * c, tc, tf)
     assert best is not None
-    _, tc, tf = best
-    preds = decode_all(clf, coarse, fine, tc, tf)
-    c_all, f_all = score_predictions(docs, preds, clf.taxonomy)
-    by_lang_c, by_lang_f = {}, {}
-    for lang in sorted({d.language for d in docs}):
-        rows = [i for i, d in enumerate(docs) if d.language == lang]
-        c, f = score_predictions([docs[i] for i in rows], [preds[i] for i in rows], clf.taxonomy)
-        by_lang_c[lang], by_lang_f[lang] = round(c, 4), round(f, 4)
-    fold_scores = [
-        score_predictions([docs[i] for i in te], [preds[i] for i in te], clf.taxonomy) for _, te in folds
-    ]
-    return CVReport(
-        coarse=round(c_all, 4),
-        fine=round(f_all, 4),
-        coarse_by_language=by_lang_c,
-        fine_by_language=by_lang_f,
-        coarse_fold_sd=round(float(np.std([s[0] for s in fold_scores])), 4),
-        fine_fold_sd=round(float(np.std([s[1] for s in fold_scores])), 4),
-        coarse_threshold=tc,
-        fine_threshold=tf,
-    )
+    return best[1], best[2]
 
 
-def out_of_fold(
-    clf_factory: Any,
-    texts: Sequence[str],
-    pooled: np.ndarray | None,
-    y_coarse: np.ndarray,
-    y_fine: np.ndarray,
+def shifted_confidences(
+    cal: Probabilities,
+    languages: Sequence[str],
+    other: Sequence[bool],
     folds: Sequence[tuple[np.ndarray, np.ndarray]],
-    lexical_texts_extra: Sequence[str],
-    console: Console,
-) -> tuple[dict[str, np.ndarray], NarrativeClassifier]:
-    """Out-of-fold probabilities of each head (lexical, embedding) separately."""
-    heads = {
-        name: np.zeros(y.shape, dtype=np.float32)
-        for name, y in (
-            ("lex_coarse", y_coarse),
-            ("lex_fine", y_fine),
-            ("emb_coarse", y_coarse),
-            ("emb_fine", y_fine),
-        )
-    }
-    clf: NarrativeClassifier | None = None
-    for k, (train, test) in enumerate(folds, start=1):
-        start = time.time()
-        clf = clf_factory()
-        train_texts = [texts[i] for i in train]
-        clf.fit(
-            train_texts,
-            y_coarse[train],
-            y_fine[train],
-            pooled[train] if pooled is not None else None,
-            lexical_texts=[*train_texts, *lexical_texts_extra],
-        )
-        assert clf.lexical_ is not None and clf.heads_ is not None
-        X = clf.lexical_.transform([texts[i] for i in test])
-        heads["lex_coarse"][test] = clf.heads_["lex_coarse"].predict_proba(X)
-        heads["lex_fine"][test] = clf.heads_["lex_fine"].predict_proba(X)
-        if pooled is not None:
-            heads["emb_coarse"][test] = clf.heads_["emb_coarse"].predict_proba(pooled[test])
-            heads["emb_fine"][test] = clf.heads_["emb_fine"].predict_proba(pooled[test])
-        console.print(f"  fold {k}/{len(folds)} done in {time.time() - start:.0f}s")
-    assert clf is not None
-    return heads, clf
+    use: float,
+) -> Probabilities:
+    """Cross-validated ``NarrativeClassifier.confidences``: each fold's articles move from
+    the training prior of their language (estimated on the other folds) to ``use``."""
+    ratio = np.ones(len(languages))
+    bearing = np.clip(cal.bearing, 1e-3, 1 - 1e-3)
+    shifted = np.zeros(len(languages))
+    for train, test in folds:
+        rates = training_other_rates([languages[i] for i in train], [other[i] for i in train])
+        for i in test:
+            shifted[i] = shift_prior(float(bearing[i]), rates.get(languages[i], 0.5), use)
+            ratio[i] = shifted[i] / bearing[i]
+    return Probabilities(
+        np.clip(cal.coarse * ratio[:, None], 0, 1), np.clip(cal.fine * ratio[:, None], 0, 1), shifted
+    )
 
 
 def training_manifest(
@@ -223,29 +308,22 @@ def training_manifest(
     )
 
 
-def fit_calibration(probabilities: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Isotonic map from out-of-fold probability to observed label frequency.
-
-    The blend of two logistic heads is under-confident in the middle range (0.35
-    predicted was right 44% of the time); a monotone map fixes the reading without
-    changing any decision.
-    """
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-    iso.fit(probabilities.ravel(), labels.ravel().astype(np.float64))
-    return np.asarray(iso.X_thresholds_, dtype=np.float32), np.asarray(iso.y_thresholds_, dtype=np.float32)
-
-
 def train_narrative_model(
     data: Path,
     out_dir: Path,
     *,
     unlabeled: Path | None = None,
+    descriptions: Path | None = None,
     cache_path: Path | None = None,
     folds: int = 5,
     config: NarrativeConfig | None = None,
     console: Console | None = None,
 ) -> ArtifactManifest:
-    """Cross-validate, tune blend weight and thresholds, fit on all data, save."""
+    """Cross-validate, calibrate, tune thresholds at the balanced prior, fit on all data, save.
+
+    ``descriptions`` is the folder of the taxonomy's ``Narrative_Description_*`` files
+    (default: ``taxonomy/`` beside ``data``, when it exists).
+    """
     console = console or Console(stderr=True)
     started = time.time()
     taxonomy = default_taxonomy()
@@ -253,81 +331,46 @@ def train_narrative_model(
     docs = read_training_folder(data)
     if not docs:
         raise ValueError(f"{data}: no labelled articles found (expected <LANG>/subtask-2-annotations.txt)")
-    extra = read_unlabelled(unlabeled)
-    console.print(f"{len(docs)} labelled articles, {len(extra)} unlabelled (IDF only)")
-    texts = [d.text for d in docs]
+    folder = descriptions or (data.parent / "taxonomy")
+    statements = read_narrative_descriptions(folder) if folder.is_dir() else []
+    extra_texts = read_unlabelled(unlabeled)
+    console.print(
+        f"{len(docs)} labelled articles, {len(statements)} example statements, "
+        f"{len(extra_texts)} unlabelled (IDF only)"
+    )
     probe = NarrativeClassifier(taxonomy, config)
-    y_coarse = label_matrix(docs, probe.coarse_labels, fine=False)
-    y_fine = label_matrix(docs, probe.fine_labels, fine=True)
     cache = EmbeddingCache(cache_path) if cache_path else None
     embedder = Embedder(cache=cache)
-    pooled = embed_articles(docs, config, embedder, console)
+    labelled = TrainingSet(
+        [d.text for d in docs],
+        embed_articles(docs, config, embedder, console),
+        label_matrix(docs, probe.coarse_labels, fine=False),
+        label_matrix(docs, probe.fine_labels, fine=True),
+    )
+    extra = description_set(statements, probe, embedder)
+    languages = [d.language.lower() for d in docs]
+    other = [OTHER in d.narratives or not d.narratives for d in docs]
+    config = replace(config, training_other_rate=training_other_rates(languages, other))
 
     cv: dict[str, Any] = {}
+    calibration: dict[str, tuple[float, float]] = {}
     if folds > 1:
-        split = grouped_folds(docs, folds)
-        oof, clf = out_of_fold(
-            lambda: NarrativeClassifier(taxonomy, config),
-            texts,
-            pooled,
-            y_coarse,
-            y_fine,
-            split,
-            extra,
-            console,
-        )
-        fast_report = evaluate_oof(clf, docs, oof["lex_coarse"], oof["lex_fine"], split)
-        best: tuple[float, float, CVReport] | None = None
-        for w in BLEND_GRID:
-            rep = evaluate_oof(
-                clf,
-                docs,
-                w * oof["lex_coarse"] + (1 - w) * oof["emb_coarse"],
-                w * oof["lex_fine"] + (1 - w) * oof["emb_fine"],
-                split,
-            )
-            console.print(f"  blend w={w}: coarse {rep.coarse:.3f} fine {rep.fine:.3f}")
-            if best is None or rep.fine + 0.25 * rep.coarse > best[0]:
-                best = (rep.fine + 0.25 * rep.coarse, w, rep)
-        assert best is not None
-        _, weight, default_report = best
-        calibration = {
-            "default_coarse": fit_calibration(
-                weight * oof["lex_coarse"] + (1 - weight) * oof["emb_coarse"], y_coarse
-            ),
-            "default_fine": fit_calibration(
-                weight * oof["lex_fine"] + (1 - weight) * oof["emb_fine"], y_fine
-            ),
-            "fast_coarse": fit_calibration(oof["lex_coarse"], y_coarse),
-            "fast_fine": fit_calibration(oof["lex_fine"], y_fine),
-        }
-        config = replace(
-            config,
-            lexical_weight=weight,
-            coarse_threshold=default_report.coarse_threshold,
-            fine_threshold=default_report.fine_threshold,
-            fast_coarse_threshold=fast_report.coarse_threshold,
-            fast_fine_threshold=fast_report.fine_threshold,
-        )
-        cv = {
-            "folds": folds,
-            "grouping": "content sha256",
-            "seed": SEED,
-            "default": asdict(default_report),
-            "fast": asdict(fast_report),
-        }
-        console.print(
-            f"CV default: coarse {default_report.coarse:.3f} fine {default_report.fine:.3f}; "
-            f"fast: coarse {fast_report.coarse:.3f} fine {fast_report.fine:.3f}"
+        config, cv, calibration = cross_validate(
+            docs, labelled, extra, extra_texts, languages, other, config, taxonomy, folds, console
         )
 
     final = NarrativeClassifier(taxonomy, config)
-    final.fit(texts, y_coarse, y_fine, pooled, lexical_texts=[*texts, *extra])
-    if folds > 1:
-        final.calibration_ = calibration
+    full = stack(labelled, extra)
+    final.fit(full, lexical_texts=[*full.texts, *extra_texts])
+    final.calibration_ = calibration
     manifest = training_manifest(
         "narrascope-narratives",
-        {"data": str(data), "labelled_articles": len(docs), "unlabelled_articles": len(extra)},
+        {
+            "data": str(data),
+            "labelled_articles": len(docs),
+            "example_statements": len(extra.texts),
+            "unlabelled_articles": len(extra_texts),
+        },
         started,
         cv,
     )
@@ -336,3 +379,59 @@ def train_narrative_model(
     if cache is not None:
         cache.close()
     return manifest
+
+
+def cross_validate(
+    docs: Sequence[LabelledDoc],
+    labelled: TrainingSet,
+    extra: TrainingSet,
+    extra_texts: Sequence[str],
+    languages: Sequence[str],
+    other: Sequence[bool],
+    config: NarrativeConfig,
+    taxonomy: Taxonomy,
+    n_folds: int,
+    console: Console,
+) -> tuple[NarrativeConfig, dict[str, Any], dict[str, tuple[float, float]]]:
+    """Out-of-fold scores → calibration → thresholds at the balanced prior → CV report."""
+    split = grouped_folds(docs, n_folds)
+    raw = out_of_fold(
+        lambda: NarrativeClassifier(taxonomy, config), labelled, extra, split, extra_texts, console
+    )
+    ev = Evaluation(docs, np.array([not o for o in other]), split, taxonomy)
+    clf = NarrativeClassifier(taxonomy, config)
+    calibration: dict[str, tuple[float, float]] = {}
+    cv: dict[str, Any] = {"folds": n_folds, "grouping": "content sha256", "seed": SEED}
+    thresholds: dict[str, tuple[float, float]] = {}
+    for profile in PROFILES:
+        probs = raw[profile]
+        calibration[f"{profile}_coarse"] = fit_platt(probs.coarse, labelled.coarse)
+        calibration[f"{profile}_fine"] = fit_platt(probs.fine, labelled.fine)
+        cal = Probabilities(
+            cross_fit_calibration(probs.coarse, labelled.coarse, split),
+            cross_fit_calibration(probs.fine, labelled.fine, split),
+            probs.bearing,
+        )
+        balanced = shifted_confidences(cal, languages, other, split, config.priors_of_use["balanced"])
+        tc, tf = tune_thresholds(clf, balanced, ev)
+        thresholds[profile] = (tc, tf)
+        levels = {}
+        for level in SENSITIVITIES:
+            conf = shifted_confidences(cal, languages, other, split, config.priors_of_use[level])
+            levels[level] = ev.report(decode_all(clf, conf, tc, tf))
+        train_prior = ev.report(decode_all(clf, cal, *tune_thresholds(clf, cal, ev)))
+        cv[profile] = {"thresholds": [tc, tf], "sensitivity": levels, "training_prior_tuned": train_prior}
+        b = levels["balanced"]
+        console.print(
+            f"CV {profile} (balanced): coarse {b['coarse']:.3f} fine {b['fine']:.3f}; "
+            f"mean over languages {b['language_mean']['coarse']:.3f}/{b['language_mean']['fine']:.3f}; "
+            f"thresholds {tc}/{tf}"
+        )
+    config = replace(
+        config,
+        coarse_threshold=thresholds["default"][0],
+        fine_threshold=thresholds["default"][1],
+        fast_coarse_threshold=thresholds["fast"][0],
+        fast_fine_threshold=thresholds["fast"][1],
+    )
+    return config, cv, calibration

@@ -33,7 +33,8 @@ class Analyzer:
 
     Components load their models once (at construction or on first use), never per
     article. ``model_dir`` / ``role_model_dir`` override the shipped narrative and role
-    models; ``model_dirs`` overrides any model by its component key.
+    models; ``model_dirs`` overrides any model by its component key; ``sensitivity``
+    ("low", "balanced", "high") sets the narrative operating point.
     """
 
     def __init__(
@@ -44,8 +45,9 @@ class Analyzer:
         embedder: Embedder | None = None,
         role_model_dir: Path | None = None,
         model_dirs: Mapping[str, Path] | None = None,
+        sensitivity: str | None = None,
     ) -> None:
-        self.profile = get_profile(profile)
+        self.profile = with_sensitivity(get_profile(profile), sensitivity)
         dirs = dict(model_dirs or {})
         if model_dir is not None:
             dirs["narratives"] = model_dir
@@ -117,6 +119,7 @@ class Analyzer:
             domain=doc.domain,
             narratives=doc.narratives or [],
             weak_signals=doc.weak_signals,
+            narrative_decision=doc.narrative_decision,
             other=doc.narratives is not None and not doc.narratives,
             content_sha256=article.content_sha256,
             content_length=len(article.content),
@@ -130,6 +133,15 @@ class Analyzer:
             provenance=self.provenance,
             skipped=doc.skipped,
         )
+
+
+def with_sensitivity(profile: Profile, sensitivity: str | None) -> Profile:
+    """``profile`` with the narrative sensitivity set (``None`` keeps the profile's own)."""
+    if sensitivity is None or "narratives" not in profile.components:
+        return profile
+    settings = {name: dict(values) for name, values in profile.settings.items()}
+    settings.setdefault("narratives", {})["sensitivity"] = sensitivity
+    return profile.model_copy(update={"settings": settings})
 
 
 def check_length(article: Article) -> None:

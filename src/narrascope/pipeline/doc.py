@@ -18,6 +18,7 @@ from narrascope.schema import (
     EntityFrame,
     LabelScore,
     LanguageGuess,
+    NarrativeDecision,
     NarrativeScore,
     SkippedStage,
     Sourcing,
@@ -37,6 +38,7 @@ class Doc:
     vectors: dict[int, np.ndarray] = field(default_factory=dict)
     narratives: list[NarrativeScore] | None = None
     weak_signals: list[LabelScore] = field(default_factory=list)
+    narrative_decision: NarrativeDecision | None = None
     domain: str = "none"
     entities: list[EntityFrame] | None = None
     sourcing: Sourcing | None = None

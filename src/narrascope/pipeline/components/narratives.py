@@ -19,15 +19,22 @@ from narrascope.models.base import read_manifest
 from narrascope.models.narratives import (
     ARTIFACT_FORMAT,
     MODEL_NAME,
+    SENSITIVITIES,
     NarrativeClassifier,
     embedding_features,
 )
 from narrascope.nlp.segment import Span, window_sentences
 from narrascope.pipeline.components import register
-from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context, require_model
+from narrascope.pipeline.components.base import (
+    TRAINED_LANGUAGES,
+    Component,
+    Context,
+    PipelineError,
+    require_model,
+)
 from narrascope.pipeline.doc import Doc
 from narrascope.pipeline.provenance import artifact_ref, package_ref
-from narrascope.schema import Evidence, LabelScore, ModelRef, NarrativeScore
+from narrascope.schema import Evidence, LabelScore, ModelRef, NarrativeDecision, NarrativeScore
 
 MODEL_ENV_VAR = "NARRASCOPE_MODEL_DIR"
 MAX_EVIDENCE = 3
@@ -48,8 +55,14 @@ class NarrativeDetector(Component):
     requires = ("sentences", "language")
     languages = TRAINED_LANGUAGES
 
-    def __init__(self, context: Context, embeddings: bool = True, **settings: Any) -> None:
+    def __init__(
+        self, context: Context, embeddings: bool = True, sensitivity: str = "balanced", **settings: Any
+    ) -> None:
         super().__init__(context, **settings)
+        if sensitivity not in SENSITIVITIES:
+            known = ", ".join(SENSITIVITIES)
+            raise PipelineError(f"unknown sensitivity {sensitivity!r} for 'narratives'; choose from {known}")
+        self.sensitivity = sensitivity
         self.model_dir = require_model(
             context.model_dirs.get("narratives") or default_model_dir(), "narratives"
         )
@@ -74,12 +87,21 @@ class NarrativeDetector(Component):
     def process(self, docs: list[Doc]) -> None:
         if not docs:
             return
+        clf = self.classifier
         pooled = self._pooled(docs) if self.embeddings else None
-        probs = self.classifier.predict_proba([d.text for d in docs], pooled)
-        confidence_coarse = self.classifier.calibrated(probs.coarse, "coarse", self.fast)
-        confidence_fine = self.classifier.calibrated(probs.fine, "fine", self.fast)
+        raw = clf.predict_proba([d.text for d in docs], pooled)
+        conf = clf.confidences(raw, [d.language_code for d in docs], self.sensitivity, self.fast)
+        tc, tf = clf.thresholds(self.fast)
+        prior = clf.config.priors_of_use[self.sensitivity]
         for i, doc in enumerate(docs):
-            self._fill(doc, probs.coarse[i], probs.fine[i], confidence_coarse[i], confidence_fine[i])
+            doc.narrative_decision = NarrativeDecision(
+                sensitivity=self.sensitivity,  # type: ignore[arg-type]
+                prior_other=prior,
+                pushes_narrative=round(float(conf.bearing[i]), 4),
+                coarse_threshold=tc,
+                fine_threshold=tf,
+            )
+            self._fill(doc, conf.coarse[i], conf.fine[i], raw.coarse[i])
 
     def _pooled(self, docs: list[Doc]) -> np.ndarray:
         window = self.classifier.config.window_words
@@ -91,48 +113,57 @@ class NarrativeDetector(Component):
         ]
         return np.stack(rows)
 
-    def _fill(
-        self,
-        doc: Doc,
-        coarse: np.ndarray,
-        fine: np.ndarray,
-        confidence_coarse: np.ndarray,
-        confidence_fine: np.ndarray,
-    ) -> None:
-        """Decide on raw probabilities; report calibrated confidences."""
+    def _fill(self, doc: Doc, coarse: np.ndarray, fine: np.ndarray, raw_coarse: np.ndarray) -> None:
+        """Decide and report on the same numbers: the calibrated, prior-shifted confidences."""
         clf = self.classifier
         sentences = doc.sentences or []
+        tc, tf = clf.thresholds(self.fast)
         decoded = clf.decode(coarse, fine, fast=self.fast)
+        scores = clf.narrative_scores(coarse, fine, fast=self.fast)
         c_index = {label: i for i, label in enumerate(clf.coarse_labels)}
         f_index = {label: i for i, label in enumerate(clf.fine_labels)}
-        scores = clf.sentence_scores([s.text for s in sentences], words_only=self.fast)
-        taxonomy = self.context.taxonomy
-        results: list[NarrativeScore] = []
-        for narrative in decoded.narratives:
-            subs = []
-            for sub in decoded.subnarratives[narrative]:
-                # '<narrative>: Other' has no lexical signal of its own; quote the narrative's.
-                evidence_label = narrative if sub.endswith(": Other") else sub
-                subs.append(
+        evidence = clf.sentence_scores([s.text for s in sentences], words_only=self.fast)
+        results = [
+            NarrativeScore(
+                **self._label(narrative, scores, c_index, tc, sentences, evidence.get(narrative)),
+                subnarratives=[
                     LabelScore(
-                        label=sub,
-                        name=taxonomy.name_of(sub),
-                        confidence=_prob(confidence_fine, f_index.get(sub)),
-                        evidence=_evidence(sentences, scores.get(evidence_label)),
+                        # '<narrative>: Other' has no lexical signal of its own; quote the narrative's.
+                        **self._label(
+                            sub,
+                            fine,
+                            f_index,
+                            tf,
+                            sentences,
+                            evidence.get(narrative if sub.endswith(": Other") else sub),
+                        )
                     )
-                )
-            results.append(
-                NarrativeScore(
-                    label=narrative,
-                    name=taxonomy.name_of(narrative),
-                    confidence=_prob(confidence_coarse, c_index.get(narrative)),
-                    evidence=_evidence(sentences, scores.get(narrative)),
-                    subnarratives=subs,
-                )
+                    for sub in decoded.subnarratives[narrative]
+                ],
             )
+            for narrative in decoded.narratives
+        ]
+        results.sort(key=lambda n: -n.confidence)
         doc.narratives = results
-        doc.weak_signals = self._weak_signals(sentences, confidence_coarse, set(decoded.narratives), scores)
-        doc.domain = self._domain(results, coarse)
+        doc.weak_signals = self._weak_signals(sentences, scores, set(decoded.narratives), evidence, tc)
+        doc.domain = self._domain(results, raw_coarse)
+
+    def _label(
+        self,
+        label: str,
+        values: np.ndarray,
+        index: dict[str, int],
+        threshold: float,
+        sentences: list[Span],
+        scores: np.ndarray | None,
+    ) -> dict[str, Any]:
+        return {
+            "label": label,
+            "name": self.context.taxonomy.name_of(label),
+            "confidence": _prob(values, index.get(label)),
+            "threshold": threshold,
+            "evidence": _evidence(sentences, scores),
+        }
 
     def _domain(self, results: list[NarrativeScore], coarse: np.ndarray) -> str:
         """The domain of the strongest narrative; for 'Other', the domain whose
@@ -149,18 +180,19 @@ class NarrativeDetector(Component):
         return best if mass.get(best, 0.0) >= DOMAIN_MASS else "none"
 
     def _weak_signals(
-        self, sentences: list[Span], coarse: np.ndarray, chosen: set[str], scores: dict[str, np.ndarray]
+        self,
+        sentences: list[Span],
+        scores: np.ndarray,
+        chosen: set[str],
+        evidence: dict[str, np.ndarray],
+        threshold: float,
     ) -> list[LabelScore]:
         labels = self.classifier.coarse_labels
-        order = [int(i) for i in np.argsort(-coarse) if labels[int(i)] not in chosen]
-        picked = [i for i in order[:MAX_WEAK_SIGNALS] if coarse[i] >= MIN_WEAK_SIGNAL]
+        index = {label: i for i, label in enumerate(labels)}
+        order = [int(i) for i in np.argsort(-scores, kind="stable") if labels[int(i)] not in chosen]
+        picked = [i for i in order[:MAX_WEAK_SIGNALS] if scores[i] >= MIN_WEAK_SIGNAL]
         return [
-            LabelScore(
-                label=labels[i],
-                name=self.context.taxonomy.name_of(labels[i]),
-                confidence=_prob(coarse, i),
-                evidence=_evidence(sentences, scores.get(labels[i])),
-            )
+            LabelScore(**self._label(labels[i], scores, index, threshold, sentences, evidence.get(labels[i])))
             for i in picked
         ]
 
