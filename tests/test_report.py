@@ -161,3 +161,10 @@ def test_the_terminal_report_shows_the_threshold_of_weak_signals():
     out = " ".join(console.export_text().split())
     assert "below the threshold 0.40" in out
     assert "came close" in out
+
+
+def test_the_html_report_gives_the_same_verdict_and_the_thresholds():
+    html = " ".join(render_html(_with_decision([_lead(0.36)]), TEXT).split())
+    assert "came close" in html and "Discrediting Ukraine" in html
+    assert "reaches 0.40" in html and "below the decision threshold 0.40" in html
+    assert "No narrative passed" not in html

@@ -21,6 +21,7 @@ from narrascope.cli.highlight import (
     marks_of,
     segments,
 )
+from narrascope.cli.report import verdict_when_other
 from narrascope.schema import Analysis, Evidence
 
 _ROLE_ORDER = {"Antagonist": 0, "Protagonist": 1, "Innocent": 2}
@@ -80,4 +81,5 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
         technique_colours=TECHNIQUE_COLOURS,
         technique_counts=counts.most_common(),
         escape=escape,
+        verdict=verdict_when_other(analysis).plain if analysis.other else "",
     )
