@@ -27,7 +27,15 @@ from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
 from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
-from narrascope.nlp.ner import LEXICON_FILE, MentionDetector, entity_key, group_candidates, plausible, tokens
+from narrascope.nlp.ner import (
+    LEXICON_FILE,
+    MentionDetector,
+    entity_key,
+    group_candidates,
+    is_known,
+    plausible,
+    tokens,
+)
 from narrascope.nlp.segment import containing_sentence, split_sentences
 from narrascope.taxonomy.roles import entity_roles
 from narrascope.util import atomic_write_text
@@ -257,7 +265,7 @@ def _entity_rows(
     text: str,
     language: str,
     detector: MentionDetector,
-    known: set[str],
+    known: frozenset[str] | set[str],
     gold: list[tuple[int, int]],
 ) -> list[tuple[int, np.ndarray, bool, list[tuple[int, int]], float]]:
     sentences = split_sentences(text)
@@ -266,11 +274,12 @@ def _entity_rows(
     lang = language.lower()
     candidates = [c for c in detector.detect(text, lang) if plausible(c.text)]
     rows = []
-    for key, cands in group_candidates(candidates).items():
+    for cands in group_candidates(candidates, lang).values():
         spans = [(c.start, c.end) for c in cands]
         framed = any(s < ge and gs < e for s, e in spans for gs, ge in gold)
-        features = entity_features(cands, key in known, headline_end, len(text), starts, lang)
-        rows.append((index, features, framed, spans, heuristic_salience(cands, key in known, headline_end)))
+        seen = is_known(cands, known)
+        features = entity_features(cands, seen, headline_end, len(text), starts, lang)
+        rows.append((index, features, framed, spans, heuristic_salience(cands, seen, headline_end)))
     return rows
 
 

@@ -26,6 +26,7 @@ from narrascope.nlp.ner import (
     MentionDetector,
     entity_key,
     group_candidates,
+    is_known,
     plausible,
 )
 from narrascope.nlp.segment import Span, containing_sentence, sentence_index, split_sentences
@@ -170,7 +171,7 @@ class EntityFramer:
     ) -> list[list[tuple[int, int]]]:
         """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order."""
         candidates = [c for c in self.detector.detect(text, language) if plausible(c.text)]
-        groups = list(group_candidates(candidates).items())
+        groups = list(group_candidates(candidates, language).items())
         scores = self.salience_scores(groups, text, language, sentences)
         ranked = sorted(range(len(groups)), key=lambda i: (-scores[i], groups[i][1][0].start))
         chosen = sorted(ranked[:MAX_ENTITIES])
@@ -185,15 +186,15 @@ class EntityFramer:
     ) -> np.ndarray:
         """How likely each entity is framed: the learned model, or mention count + bonuses."""
         headline_end = sentences[0].end if sentences else 0
+        known = [is_known(c, self.known_entities) for _, c in groups]
         if self.salience is None or not groups:
-            return np.array(
-                [heuristic_salience(c, key in self.known_entities, headline_end) for key, c in groups]
-            )
+            pairs = zip(groups, known, strict=True)
+            return np.array([heuristic_salience(c, k, headline_end) for (_, c), k in pairs])
         starts = [s.start for s in sentences]
         X = np.stack(
             [
-                entity_features(c, key in self.known_entities, headline_end, len(text), starts, language)
-                for key, c in groups
+                entity_features(c, k, headline_end, len(text), starts, language)
+                for (_, c), k in zip(groups, known, strict=True)
             ]
         )
         return self.salience.predict_proba(X)
