@@ -29,6 +29,7 @@ class NameData:
     """The parsed ``names.json``; every word case-folded."""
 
     particles: frozenset[str]
+    prefixes: frozenset[str]
     suffixes: frozenset[str]
     conjunctions: frozenset[str]
     attribution: tuple[tuple[str, ...], ...]
@@ -63,6 +64,7 @@ def name_data() -> NameData:
     }
     return NameData(
         particles=frozenset(raw["particles"]),
+        prefixes=frozenset(raw["particle_prefixes"]),
         suffixes=frozenset(raw["name_suffixes"]),
         conjunctions=frozenset(w for ws in raw["conjunctions"].values() for w in ws),
         attribution=_phrases(raw["attribution"].values()),
@@ -147,10 +149,15 @@ def is_demonym(mention: str, language: str | None) -> bool:
 
 def is_particle(word: str) -> bool:
     """A name particle, alone ("bin", "von") or as the prefix of a compound ("al-Sham")."""
-    particles = name_data().particles
-    lowered = word.casefold()
-    head = re.split(r"[-'’]", lowered, maxsplit=1)[0]
-    return lowered in particles or (head != lowered and head in particles and word[:1].islower())
+    return word.casefold() in name_data().particles or is_compound_particle(word)
+
+
+def is_compound_particle(word: str) -> bool:
+    """A lowercase particle glued to a name by a hyphen or apostrophe ("al-Sham", "d'Ávila")."""
+    parts = re.split(r"[-'’]", word, maxsplit=1)
+    return (
+        len(parts) == 2 and word[:1].islower() and parts[0] in name_data().prefixes and parts[1][:1].isupper()
+    )
 
 
 def looks_like_name(mention: str) -> bool:

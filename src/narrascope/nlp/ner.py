@@ -24,6 +24,7 @@ from typing import Any
 from narrascope.nlp.names import (
     containment_targets,
     entity_key,
+    is_compound_particle,
     is_demonym,
     is_particle,
     name_data,
@@ -348,8 +349,8 @@ def particle_names(text: str, common_lowercase: frozenset[str] = frozenset()) ->
         while j + 1 < len(toks) and text[toks[j][1] : toks[j + 1][0]] == " " and _name_part(toks[j + 1][2]):
             j += 1
         run = toks[i : j + 1]
-        while run and run[0][2][:1].isupper() and run[0][2].casefold() in common_lowercase:
-            run = run[1:]  # "In", "The" before a name
+        while run and _not_a_first_word(run[0][2], common_lowercase):
+            run = run[1:]  # "In", "The" or a bare particle before a name
         while run and not run[-1][2][:1].isupper() and not _compound_particle(run[-1][2]):
             run = run[:-1]  # a name never ends in a bare particle
         if _glued_name(run):
@@ -371,8 +372,13 @@ def _name_part(word: str) -> bool:
 
 
 def _compound_particle(word: str) -> bool:
-    """A particle glued to a name by a hyphen or apostrophe ("al-Sham", "d'Ávila")."""
-    return is_particle(word) and any(ch in word for ch in "-'’")
+    return is_compound_particle(word)
+
+
+def _not_a_first_word(word: str, common_lowercase: frozenset[str]) -> bool:
+    if word[:1].isupper():
+        return word.casefold() in common_lowercase
+    return not is_compound_particle(word)
 
 
 def _to_word_edges(text: str, cand: Candidate) -> Candidate:
