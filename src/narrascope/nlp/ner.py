@@ -201,10 +201,11 @@ class MentionDetector:
         if cut:
             start = words[cut][0]
             cand = Candidate(cand.start + start, cand.end, cand.text[start:], cand.source, cand.label)
-        # Statistical NER and the gazetteer know "Ukraine" at a line start is a name, even
-        # if URLs write it in lowercase; only the capitalisation rule is second-guessed.
+        # Statistical NER knows "Ukraine" at a line start is a name, even if the corpus also
+        # writes it in lowercase; rules and gazetteer hits ("Esta", "Он") are second-guessed.
         lone = cut == 0 and len(words) == 1 and _sentence_initial(text, cand.start)
-        if cand.source == "caps" and lone and cand.text.casefold() in self.common_lowercase:
+        guessed = cand.source in ("caps", "gazetteer")
+        if guessed and lone and cand.text.casefold() in self.common_lowercase:
             return None
         return cand
 
