@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
 from narrascope.nlp.ner import (
     LEXICON_FILE,
+    Gazetteer,
     MentionDetector,
     entity_key,
     group_candidates,
@@ -117,11 +118,45 @@ def _as_dict(s: RoleScores) -> dict[str, float]:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(s).items()}
 
 
-def mention_lexicon(mentions: Sequence[MentionLine], texts: dict[str, str]) -> dict[str, list[str]]:
-    """The detector's lexicon: entity strings seen in the annotations (a gazetteer) and
-    words the corpus writes in lowercase but also capitalises (sentence-initial filter).
-    Word lists only; no article text is stored."""
-    gazetteer = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
+# A gazetteer entry found in at least this many annotated articles but annotated in fewer
+# than this share of them is a common word ("शुरू", "लोगों"), not an entity name.
+COMMON_ENTRY_MIN_ARTICLES = 5
+COMMON_ENTRY_MAX_SHARE = 0.1
+
+
+def gazetteer_entries(mentions: Sequence[MentionLine], texts: Mapping[str, str]) -> list[str]:
+    """Annotated mention strings for the gazetteer, minus common words: entries that occur
+    in many of the annotated articles ``texts`` (keyed by ``article_id``) but are almost
+    never annotated where they occur (annotation noise and Hindi common nouns/verbs)."""
+    entries = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
+    annotated: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        annotated[entity_key(m.mention)].add(m.article_id)
+    present: dict[str, set[str]] = defaultdict(set)
+    gazetteer = Gazetteer(entries)
+    for article in sorted({m.article_id for m in mentions} & texts.keys()):
+        for cand in gazetteer.find(texts[article]):
+            present[entity_key(cand.text)].add(article)
+
+    def common(entry: str) -> bool:
+        key = entity_key(entry)
+        seen = present.get(key, set())
+        share = len(annotated[key] & seen) / max(1, len(seen))
+        return len(seen) >= COMMON_ENTRY_MIN_ARTICLES and share < COMMON_ENTRY_MAX_SHARE
+
+    return [e for e in entries if not common(e)]
+
+
+def mention_lexicon(
+    mentions: Sequence[MentionLine],
+    texts: dict[str, str],
+    annotated_texts: Mapping[str, str] | None = None,
+) -> dict[str, list[str]]:
+    """The detector's lexicon: entity strings seen in the annotations (a gazetteer, common
+    words removed using ``annotated_texts``, the annotated articles by id, when given) and
+    words the corpus ``texts`` writes in lowercase but also capitalises (sentence-initial
+    filter). Word lists only; no article text is stored."""
+    gazetteer = gazetteer_entries(mentions, annotated_texts or {})
     lower: Counter[str] = Counter()
     capitalised: set[str] = set()
     for text in texts.values():
@@ -168,7 +203,7 @@ def train_role_model(
         started,
         cv,
     )
-    lexicon: dict[str, Any] = mention_lexicon(mentions, read_raw_documents(data) or texts)
+    lexicon: dict[str, Any] = mention_lexicon(mentions, read_raw_documents(data) or texts, texts)
     salience, salience_cv = train_salience(mentions, texts, langs, lexicon["common_lowercase"], folds or 5)
     lexicon["salience"] = salience.to_dict()
     manifest.cross_validation["entity_selection"] = salience_cv
@@ -221,7 +256,7 @@ def salience_cross_validation(
     splits = list(GroupKFold(n_splits=folds, shuffle=True, random_state=SEED).split(articles, groups=groups))
     for train, test in splits:
         train_ids = {articles[i] for i in train}
-        entries = sorted({collapse(m.mention) for m in mentions if m.article_id in train_ids})
+        entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)
         known = {entity_key(e) for e in entries}
         detector = MentionDetector(entries, common_lowercase)
         for i in test:
