@@ -125,9 +125,10 @@ COMMON_ENTRY_MAX_SHARE = 0.1
 
 
 def gazetteer_entries(mentions: Sequence[MentionLine], texts: Mapping[str, str]) -> list[str]:
-    """Annotated mention strings for the gazetteer, minus common words: entries that occur
-    in many of the annotated articles ``texts`` (keyed by ``article_id``) but are almost
-    never annotated where they occur (annotation noise and Hindi common nouns/verbs)."""
+    """Annotated mention strings for the gazetteer, minus common words: entries without a
+    capital letter (all of Hindi) that occur in many of the annotated articles ``texts``
+    (keyed by ``article_id``) but are almost never annotated where they occur (Hindi
+    common nouns and verbs such as "शुरू", "लोगों"; lowercase annotation noise)."""
     entries = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
     annotated: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
@@ -139,6 +140,8 @@ def gazetteer_entries(mentions: Sequence[MentionLine], texts: Mapping[str, str])
             present[entity_key(cand.text)].add(article)
 
     def common(entry: str) -> bool:
+        if any(ch.isupper() for ch in entry):
+            return False  # capitalised: a name ("Moscow"), however rarely it is framed
         key = entity_key(entry)
         seen = present.get(key, set())
         share = len(annotated[key] & seen) / max(1, len(seen))
