@@ -213,9 +213,8 @@ class EntityFramer:
         best_role = self.classifier.fine_labels.index(decision.fine_roles[0])
         strongest = int(np.argmax(probabilities[:, best_role]))
         sentence = containing_sentence(sentences, picked[strongest][0])
-        names = Counter(_clean(text[s:e]) for s, e in spans)
         return EntityFrame(
-            name=names.most_common(1)[0][0],
+            name=display_name(text, spans),
             mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in spans],
             main_role=decision.main_role,  # type: ignore[arg-type]
             fine_roles=decision.fine_roles,
@@ -233,6 +232,13 @@ class EntityFramer:
             ),
             origin=origin,  # type: ignore[arg-type]
         )
+
+
+def display_name(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The entity's name in the table: the fullest form ("Vladimir Putin" over "Putin"),
+    then the most frequent ("Россия" over a rarer case form), then the first."""
+    names = Counter(_clean(text[s:e]) for s, e in spans)
+    return max(names, key=lambda name: (len(name.split()), names[name]))
 
 
 def pick_mentions(
