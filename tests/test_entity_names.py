@@ -173,7 +173,16 @@ def test_attribution_phrase_and_sentence_initial_common_word_are_not_part_of_the
     assert found(detector, "Porém Lula disse não. Esta semana.", "pt") == ["Lula"]
 
 
-def test_lowercase_gazetteer_noise_is_not_a_mention_in_cased_scripts():
-    detector = MentionDetector(["de", "Zarnovia", "युद्ध"])
-    assert found(detector, "Ontem o governo de Zarnovia falou.", "pt")[-1:] == ["Zarnovia"]
-    assert found(detector, "युद्ध जारी है।", "hi") == ["युद्ध"]
+def test_gazetteer_leaves_out_common_words_the_annotators_rarely_mark():
+    from narrascope.eval.roles import MentionLine
+    from narrascope.models.training_roles import gazetteer_entries
+
+    texts = {f"a{i}": f"O governo de Zarnovia falou. शुरू हुआ। Moscow {i}." for i in range(12)}
+    mentions = [MentionLine(f"a{i}", "Zarnovia", 15, 22) for i in range(12)]
+    mentions += [MentionLine("a0", "de", 12, 13), MentionLine("a0", "शुरू", 29, 32)]
+    mentions += [MentionLine("a0", "Moscow", 38, 43)]
+    entries = gazetteer_entries(mentions, texts)
+    # "de" and "शुरू" occur in twelve articles, annotated in one: common words; "Moscow" is
+    # capitalised, so a name however rarely framed; "Zarnovia" is annotated everywhere.
+    assert entries == ["Moscow", "Zarnovia"]
+    assert sorted(gazetteer_entries(mentions, {})) == ["Moscow", "Zarnovia", "de", "शुरू"]

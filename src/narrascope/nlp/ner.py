@@ -173,7 +173,7 @@ class MentionDetector:
     def detect(self, text: str, language: str | None) -> list[Candidate]:
         """Candidate mentions in text order, overlaps resolved, non-names dropped."""
         lang = (language or "").lower()
-        found = [c for c in self.gazetteer.find(text) if not _lowercase_in_cased_script(c.text)]
+        found = self.gazetteer.find(text)
         if lang == "en":
             found += self._spacy(text) or capitalised_runs(text, lang, self.common_lowercase)
         elif lang == "ru":
@@ -409,14 +409,6 @@ def _split_lines(cand: Candidate) -> list[Candidate]:
             start = cand.start + m.start() + m.group().index(piece)
             parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
     return parts
-
-
-def _lowercase_in_cased_script(match: str) -> bool:
-    """A gazetteer hit with no capital letter in a script that has case ("de", "deploy"):
-    annotation noise or a group noun ("украинцы"). Keeping those (or only the longer ones)
-    lowered reported precision in benchmarks/entity_detection.py; Devanagari has no case."""
-    has_case = any(ch.isalpha() and ch.lower() != ch.upper() for ch in match)
-    return has_case and not any(ch.isupper() for ch in match)
 
 
 def _not_an_entity(text: str, cand: Candidate, language: str) -> bool:
