@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from narrascope.eval.roles import mention_span, read_role_training
-from narrascope.models.training_roles import collapse, mention_lexicon, salience_cross_validation
+from narrascope.models.training_roles import gazetteer_entries, mention_lexicon, salience_cross_validation
 from narrascope.nlp.ner import MentionDetector
 from narrascope.nlp.segment import split_sentences
 from narrascope.pipeline.entities import EntityFramer, entity_key
@@ -50,7 +50,7 @@ def main() -> None:
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for train, test in GroupKFold(5, shuffle=True, random_state=0).split(articles, groups=groups):
         train_ids = {articles[i] for i in train}
-        entries = sorted({collapse(m.mention) for m in mentions if m.article_id in train_ids})
+        entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)
         detector = MentionDetector(entries, common)
         framer = EntityFramer(None, detector, None, frozenset(entity_key(e) for e in entries))  # type: ignore[arg-type]
         for i in test:

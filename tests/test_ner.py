@@ -119,6 +119,14 @@ def test_frame_many_detects_when_no_mentions_are_given(framer: EntityFramer):
     assert all(f.origin == "detected" for f in frames)
 
 
+def test_frame_many_reports_one_row_per_person_under_the_full_name(framer: EntityFramer):
+    text = "Tomas Ruiz met the Harbour Guild, which blamed Ruiz, and Ruiz left."
+    [frames] = framer.frame_many([text], ["es"])
+    assert sorted(f.name for f in frames) == ["Harbour Guild", "Tomas Ruiz"]
+    ruiz = next(f for f in frames if f.name == "Tomas Ruiz")
+    assert [m.text for m in ruiz.mentions] == ["Tomas Ruiz", "Ruiz", "Ruiz"]
+
+
 def test_role_classifier_round_trip(tmp_path, framer: EntityFramer):
     framer.classifier.save(tmp_path)
     loaded = RoleClassifier.load(tmp_path, entity_roles())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,16 @@ from narrascope.models.roles import RoleClassifier, RoleConfig, role_features
 from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.models.training import training_manifest
 from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
-from narrascope.nlp.ner import LEXICON_FILE, MentionDetector, entity_key, group_candidates, plausible, tokens
+from narrascope.nlp.ner import (
+    LEXICON_FILE,
+    Gazetteer,
+    MentionDetector,
+    entity_key,
+    group_candidates,
+    is_known,
+    plausible,
+    tokens,
+)
 from narrascope.nlp.segment import containing_sentence, split_sentences
 from narrascope.taxonomy.roles import entity_roles
 from narrascope.util import atomic_write_text
@@ -109,11 +118,48 @@ def _as_dict(s: RoleScores) -> dict[str, float]:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(s).items()}
 
 
-def mention_lexicon(mentions: Sequence[MentionLine], texts: dict[str, str]) -> dict[str, list[str]]:
-    """The detector's lexicon: entity strings seen in the annotations (a gazetteer) and
-    words the corpus writes in lowercase but also capitalises (sentence-initial filter).
-    Word lists only; no article text is stored."""
-    gazetteer = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
+# A gazetteer entry found in at least this many annotated articles but annotated in fewer
+# than this share of them is a common word ("शुरू", "लोगों"), not an entity name.
+COMMON_ENTRY_MIN_ARTICLES = 5
+COMMON_ENTRY_MAX_SHARE = 0.1
+
+
+def gazetteer_entries(mentions: Sequence[MentionLine], texts: Mapping[str, str]) -> list[str]:
+    """Annotated mention strings for the gazetteer, minus common words: entries without a
+    capital letter (all of Hindi) that occur in many of the annotated articles ``texts``
+    (keyed by ``article_id``) but are almost never annotated where they occur (Hindi
+    common nouns and verbs such as "शुरू", "लोगों"; lowercase annotation noise)."""
+    entries = sorted({collapse(m.mention) for m in mentions if len(collapse(m.mention)) >= 2})
+    annotated: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        annotated[entity_key(m.mention)].add(m.article_id)
+    present: dict[str, set[str]] = defaultdict(set)
+    gazetteer = Gazetteer(entries)
+    for article in sorted({m.article_id for m in mentions} & texts.keys()):
+        for cand in gazetteer.find(texts[article]):
+            present[entity_key(cand.text)].add(article)
+
+    def common(entry: str) -> bool:
+        if any(ch.isupper() for ch in entry):
+            return False  # capitalised: a name ("Moscow"), however rarely it is framed
+        key = entity_key(entry)
+        seen = present.get(key, set())
+        share = len(annotated[key] & seen) / max(1, len(seen))
+        return len(seen) >= COMMON_ENTRY_MIN_ARTICLES and share < COMMON_ENTRY_MAX_SHARE
+
+    return [e for e in entries if not common(e)]
+
+
+def mention_lexicon(
+    mentions: Sequence[MentionLine],
+    texts: dict[str, str],
+    annotated_texts: Mapping[str, str] | None = None,
+) -> dict[str, list[str]]:
+    """The detector's lexicon: entity strings seen in the annotations (a gazetteer, common
+    words removed using ``annotated_texts``, the annotated articles by id, when given) and
+    words the corpus ``texts`` writes in lowercase but also capitalises (sentence-initial
+    filter). Word lists only; no article text is stored."""
+    gazetteer = gazetteer_entries(mentions, annotated_texts or {})
     lower: Counter[str] = Counter()
     capitalised: set[str] = set()
     for text in texts.values():
@@ -160,7 +206,7 @@ def train_role_model(
         started,
         cv,
     )
-    lexicon: dict[str, Any] = mention_lexicon(mentions, read_raw_documents(data) or texts)
+    lexicon: dict[str, Any] = mention_lexicon(mentions, read_raw_documents(data) or texts, texts)
     salience, salience_cv = train_salience(mentions, texts, langs, lexicon["common_lowercase"], folds or 5)
     lexicon["salience"] = salience.to_dict()
     manifest.cross_validation["entity_selection"] = salience_cv
@@ -213,7 +259,7 @@ def salience_cross_validation(
     splits = list(GroupKFold(n_splits=folds, shuffle=True, random_state=SEED).split(articles, groups=groups))
     for train, test in splits:
         train_ids = {articles[i] for i in train}
-        entries = sorted({collapse(m.mention) for m in mentions if m.article_id in train_ids})
+        entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)
         known = {entity_key(e) for e in entries}
         detector = MentionDetector(entries, common_lowercase)
         for i in test:
@@ -257,7 +303,7 @@ def _entity_rows(
     text: str,
     language: str,
     detector: MentionDetector,
-    known: set[str],
+    known: frozenset[str] | set[str],
     gold: list[tuple[int, int]],
 ) -> list[tuple[int, np.ndarray, bool, list[tuple[int, int]], float]]:
     sentences = split_sentences(text)
@@ -266,11 +312,12 @@ def _entity_rows(
     lang = language.lower()
     candidates = [c for c in detector.detect(text, lang) if plausible(c.text)]
     rows = []
-    for key, cands in group_candidates(candidates).items():
+    for cands in group_candidates(candidates, lang).values():
         spans = [(c.start, c.end) for c in cands]
         framed = any(s < ge and gs < e for s, e in spans for gs, ge in gold)
-        features = entity_features(cands, key in known, headline_end, len(text), starts, lang)
-        rows.append((index, features, framed, spans, heuristic_salience(cands, key in known, headline_end)))
+        seen = is_known(cands, known)
+        features = entity_features(cands, seen, headline_end, len(text), starts, lang)
+        rows.append((index, features, framed, spans, heuristic_salience(cands, seen, headline_end)))
     return rows
 
 

@@ -21,21 +21,43 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from narrascope.nlp.names import (
+    containment_targets,
+    entity_key,
+    is_compound_particle,
+    is_demonym,
+    is_particle,
+    name_data,
+    strip_phrase,
+)
 from narrascope.nlp.segment import text_pieces
 from narrascope.nlp.tokens import whole_word, word_char_class, word_pattern
 
 log = logging.getLogger(__name__)
 
 _SENTENCE_BREAK = re.compile(r"[.!?…:;]\s*[\"'«»“”„(\[]*\s*$|^\s*[\"'«»“”„\-–—]*\s*$")
+# Words that continue a capitalised run ("Banco de Portugal"). Conjunctions are not
+# among them: "Rússia e Ucrânia" is two entities, not one (issue 11).
 CONNECTORS = {
-    "pt": {"de", "da", "do", "das", "dos", "e", "del"},
-    "en": {"of", "the", "for", "and", "de"},
-    "bg": {"на", "и"},
-    "ru": {"и"},
+    "pt": {"de", "da", "do", "das", "dos", "del"},
+    "en": {"of", "the", "for", "de"},
+    "bg": {"на"},
 }
 LEXICON_FILE = "mentions.json"
 _POSSESSIVE = re.compile(r"['’]s$")
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "ic", "i")
+__all__ = [
+    "Candidate",
+    "Gazetteer",
+    "MentionDetector",
+    "capitalised_runs",
+    "entity_key",
+    "group_candidates",
+    "is_known",
+    "particle_names",
+    "plausible",
+    "resolve_overlaps",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,7 @@ class Candidate:
     end: int
     text: str
     source: str  # which detector found it: spacy, natasha, caps, gazetteer, latin
+    label: str = ""  # the statistical detector's entity type (spaCy: PERSON, NORP, ...), if any
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -148,6 +171,7 @@ class MentionDetector:
         self._missing: set[str] = set()
 
     def detect(self, text: str, language: str | None) -> list[Candidate]:
+        """Candidate mentions in text order, overlaps resolved, non-names dropped."""
         lang = (language or "").lower()
         found = self.gazetteer.find(text)
         if lang == "en":
@@ -158,7 +182,43 @@ class MentionDetector:
             found += latin_runs(text)
         else:
             found += capitalised_runs(text, lang, self.common_lowercase)
-        return resolve_overlaps(found)
+        found = [part for c in found for part in _split_lines(_to_word_edges(text, c))]
+        found += particle_names(text, self.common_lowercase)
+        return [
+            c
+            for raw in resolve_overlaps(found)
+            if (c := self._trim(text, raw)) is not None and not _not_an_entity(text, c, lang)
+        ]
+
+    def _trim(self, text: str, cand: Candidate) -> Candidate | None:
+        """Without a leading attribution phrase ("Според Иван Петров" → "Иван Петров") or a
+        sentence-initial common word before a name ("Porém Lula" → "Lula"); None when
+        only a lone sentence-initial common word ("Esta", "Reports") is left."""
+        words = tokens(cand.text)
+        if not words:
+            return None
+        cut = self._leading_cut(text, cand, words)
+        if cut:
+            start = words[cut][0]
+            cand = Candidate(cand.start + start, cand.end, cand.text[start:], cand.source, cand.label)
+        # Statistical NER knows "Ukraine" at a line start is a name, even if the corpus also
+        # writes it in lowercase; rules and gazetteer hits ("Esta", "Он") are second-guessed.
+        lone = cut == 0 and len(words) == 1 and _sentence_initial(text, cand.start)
+        guessed = cand.source in ("caps", "gazetteer")
+        if guessed and lone and cand.text.casefold() in self.common_lowercase:
+            return None
+        return cand
+
+    def _leading_cut(self, text: str, cand: Candidate, words: list[tuple[int, int, str]]) -> int:
+        """How many leading words of the candidate are not part of the name."""
+        lowered = [w.casefold() for _, _, w in words]
+        cut = len(lowered) - len(strip_phrase(lowered, name_data().attribution))
+        # spaCy knows "Bill Gates" is a name although "bill" is a common word: only the
+        # capitalisation rule's runs lose a sentence-initial common word.
+        if cut or cand.source != "caps" or len(words) < 2 or lowered[0] not in self.common_lowercase:
+            return cut
+        initial = _sentence_initial(text, cand.start)
+        return 1 if initial and words[1][2][:1].isupper() else 0
 
     # -- statistical backends ------------------------------------------------
     @cached_property
@@ -180,7 +240,7 @@ class MentionDetector:
         pieces = text_pieces(text)
         docs = nlp.pipe((piece for _, piece in pieces), batch_size=1)
         return [
-            Candidate(offset + e.start_char, offset + e.end_char, e.text, "spacy")
+            Candidate(offset + e.start_char, offset + e.end_char, e.text, "spacy", e.label_)
             for (offset, _), doc in zip(pieces, docs, strict=True)
             for e in doc.ents
             if e.label_ in wanted
@@ -241,21 +301,132 @@ def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
     return [taken[start] for start in starts]
 
 
-def entity_key(mention: str) -> str:
-    """Grouping key: case-folded, possessive and edge punctuation removed, long words
-    cut by two letters so inflected forms ("России", "Россия") meet."""
-    words = _EDGE_PUNCT.sub("", _POSSESSIVE.sub("", mention.strip())).casefold().split()
-    return " ".join(w[:-2] if len(w) > 5 else w for w in words)
-
-
-def group_candidates(candidates: Sequence[Candidate]) -> dict[str, list[Candidate]]:
-    """Candidates sharing an ``entity_key`` are one entity; entities in order of first mention."""
+def group_candidates(
+    candidates: Sequence[Candidate], language: str | None = None
+) -> dict[str, list[Candidate]]:
+    """One entity per group of candidates: same ``entity_key`` (inflection, aliases,
+    titles folded), then a short name folded into the one longer name that ends with it
+    ("Putin" into "Vladimir Putin"). Entities in order of first mention."""
     groups: dict[str, list[Candidate]] = {}
     for cand in sorted(candidates, key=lambda c: c.start):
-        groups.setdefault(entity_key(cand.text) or cand.text, []).append(cand)
-    return groups
+        groups.setdefault(entity_key(cand.text, language) or cand.text, []).append(cand)
+    targets = containment_targets({key: _display(cands) for key, cands in groups.items()})
+    merged: dict[str, list[Candidate]] = {}
+    for key, cands in groups.items():
+        merged.setdefault(targets.get(key, key), []).extend(cands)
+    ordered = sorted(merged.items(), key=lambda item: min(c.start for c in item[1]))
+    return {key: sorted(cands, key=lambda c: c.start) for key, cands in ordered}
+
+
+def is_known(cands: Sequence[Candidate], known: frozenset[str] | set[str]) -> bool:
+    """Whether any mention of an entity is a gazetteer entry (keys of ``entity_key`` without
+    a language, the form the lexicon's entries are keyed by)."""
+    return any(entity_key(c.text) in known for c in cands)
+
+
+def _display(cands: Sequence[Candidate]) -> str:
+    """The longest surface form of an entity: the one whose shape says whether it is a name."""
+    return max((c.text for c in cands), key=len)
 
 
 def plausible(candidate: str) -> bool:
     """Drop detector noise that can never be a framed entity: digits, single letters."""
     return sum(ch.isalpha() for ch in candidate) >= 2
+
+
+def particle_names(text: str, common_lowercase: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Names held together by particles: capitalised words and particles ("al-Sham",
+    "bin", "von der") separated by single spaces, with at least one particle and two
+    capitalised words ("Hay'at Tahrir al-Sham", "Osama bin Laden"). Statistical NER often
+    cuts such names in pieces; the longer span wins in ``resolve_overlaps``."""
+    toks = tokens(text)
+    found: list[Candidate] = []
+    i = 0
+    while i < len(toks):
+        if not _name_part(toks[i][2]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and text[toks[j][1] : toks[j + 1][0]] == " " and _name_part(toks[j + 1][2]):
+            j += 1
+        run = toks[i : j + 1]
+        while run and _not_a_first_word(run[0][2], common_lowercase):
+            run = run[1:]  # "In", "The" or a bare particle before a name
+        while run and not run[-1][2][:1].isupper() and not _compound_particle(run[-1][2]):
+            run = run[:-1]  # a name never ends in a bare particle
+        if _glued_name(run):
+            found.append(Candidate(run[0][0], run[-1][1], text[run[0][0] : run[-1][1]], "caps"))
+        i = j + 1
+    return found
+
+
+def _glued_name(run: Sequence[tuple[int, int, str]]) -> bool:
+    """Two or more words, at least one a particle and one capitalised, ending in a name word."""
+    capitals = sum(w[:1].isupper() for _, _, w in run)
+    ends_compound = len(run) >= 2 and _compound_particle(run[-1][2])
+    enough = capitals >= 2 or (capitals >= 1 and ends_compound)
+    return enough and any(is_particle(w) for _, _, w in run)
+
+
+def _name_part(word: str) -> bool:
+    return word[:1].isupper() or is_particle(word)
+
+
+def _compound_particle(word: str) -> bool:
+    return is_compound_particle(word)
+
+
+def _not_a_first_word(word: str, common_lowercase: frozenset[str]) -> bool:
+    if word[:1].isupper():
+        return word.casefold() in common_lowercase
+    return not is_compound_particle(word)
+
+
+def _to_word_edges(text: str, cand: Candidate) -> Candidate:
+    """The span widened to whole words of the shared tokeniser: spaCy cuts "Hay’at" at
+    the apostrophe, but a name never starts or ends inside a word."""
+    start, end = cand.start, cand.end
+    for m in word_pattern().finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if m.start() < start < m.end():
+            start = m.start()
+        if m.start() < end < m.end():
+            end = m.end()
+    if end > cand.end and (possessive := _POSSESSIVE.search(text, cand.end, end)) is not None:
+        end = possessive.start()  # "Ukraine’s" names Ukraine
+    if (start, end) == (cand.start, cand.end):
+        return cand
+    return Candidate(start, end, text[start:end], cand.source, cand.label)
+
+
+def _split_lines(cand: Candidate) -> list[Candidate]:
+    """A name never spans a line break (a headline run into the next line is two spans)."""
+    if "\n" not in cand.text:
+        return [cand]
+    parts = []
+    for m in re.finditer(r"[^\n]+", cand.text):
+        piece = m.group().strip()
+        if piece:
+            start = cand.start + m.start() + m.group().index(piece)
+            parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
+    return parts
+
+
+def _not_an_entity(text: str, cand: Candidate, language: str) -> bool:
+    """Demonym adjectives ("Russian troops", "a Syrian base") are not entities; a plural or
+    "the X" naming a group ("Ukrainians", "the British said") is."""
+    if _names_a_group(text, cand):
+        return False
+    if is_demonym(cand.text, language):
+        return True
+    # spaCy's NORP words with an adjective ending are adjectives in news text ("Islamic",
+    # "Republican"); NORP also tags names ("Klitschko"), which stay.
+    return cand.label == "NORP" and cand.text.casefold().endswith(_ADJECTIVE_ENDINGS)
+
+
+def _names_a_group(text: str, cand: Candidate) -> bool:
+    if cand.text.rstrip(".’'").endswith("s") and not cand.text.endswith(("ss", "'s", "’s")):
+        return True
+    before = text[max(0, cand.start - 4) : cand.start].casefold()
+    after = text[cand.end : cand.end + 2].lstrip(" ")
+    # "the British said" is still an adjective-like use; only "the British," / "the British." is a group.
+    return before.endswith("the ") and not after[:1].isalpha()

@@ -26,6 +26,7 @@ from narrascope.nlp.ner import (
     MentionDetector,
     entity_key,
     group_candidates,
+    is_known,
     plausible,
 )
 from narrascope.nlp.segment import Span, containing_sentence, sentence_index, split_sentences
@@ -170,7 +171,7 @@ class EntityFramer:
     ) -> list[list[tuple[int, int]]]:
         """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order."""
         candidates = [c for c in self.detector.detect(text, language) if plausible(c.text)]
-        groups = list(group_candidates(candidates).items())
+        groups = list(group_candidates(candidates, language).items())
         scores = self.salience_scores(groups, text, language, sentences)
         ranked = sorted(range(len(groups)), key=lambda i: (-scores[i], groups[i][1][0].start))
         chosen = sorted(ranked[:MAX_ENTITIES])
@@ -185,15 +186,15 @@ class EntityFramer:
     ) -> np.ndarray:
         """How likely each entity is framed: the learned model, or mention count + bonuses."""
         headline_end = sentences[0].end if sentences else 0
+        known = [is_known(c, self.known_entities) for _, c in groups]
         if self.salience is None or not groups:
-            return np.array(
-                [heuristic_salience(c, key in self.known_entities, headline_end) for key, c in groups]
-            )
+            pairs = zip(groups, known, strict=True)
+            return np.array([heuristic_salience(c, k, headline_end) for (_, c), k in pairs])
         starts = [s.start for s in sentences]
         X = np.stack(
             [
-                entity_features(c, key in self.known_entities, headline_end, len(text), starts, language)
-                for key, c in groups
+                entity_features(c, k, headline_end, len(text), starts, language)
+                for (_, c), k in zip(groups, known, strict=True)
             ]
         )
         return self.salience.predict_proba(X)
@@ -212,9 +213,8 @@ class EntityFramer:
         best_role = self.classifier.fine_labels.index(decision.fine_roles[0])
         strongest = int(np.argmax(probabilities[:, best_role]))
         sentence = containing_sentence(sentences, picked[strongest][0])
-        names = Counter(_clean(text[s:e]) for s, e in spans)
         return EntityFrame(
-            name=names.most_common(1)[0][0],
+            name=display_name(text, spans),
             mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in spans],
             main_role=decision.main_role,  # type: ignore[arg-type]
             fine_roles=decision.fine_roles,
@@ -232,6 +232,13 @@ class EntityFramer:
             ),
             origin=origin,  # type: ignore[arg-type]
         )
+
+
+def display_name(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The entity's name in the table: the fullest form ("Vladimir Putin" over "Putin"),
+    then the most frequent ("Россия" over a rarer case form), then the first."""
+    names = Counter(_clean(text[s:e]) for s, e in spans)
+    return max(names, key=lambda name: (len(name.split()), names[name]))
 
 
 def pick_mentions(
