@@ -67,10 +67,6 @@ class Secrets:
         return hmac.compare_digest(given.encode(), self.csrf.encode())
 
 
-class BodyTooLargeError(Exception):
-    pass
-
-
 class Guard:
     """The middleware described in the module docstring."""
 
@@ -114,31 +110,41 @@ class Guard:
         return hmac.compare_digest(cookie.encode(), self.secrets.session.encode())
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the app, counting body bytes: a streamed body past the limit becomes a 413."""
+        """Run the app; a body without a declared length is read first, up to the limit.
+
+        Why buffer: an exception raised from ``receive`` mid-body is caught by FastAPI's
+        body parsing and turned into a 400, so the limit must be decided before the app
+        runs. Chunked bodies are rare (browsers and curl send a length) and capped anyway.
+        """
+        if scope["method"] not in UNSAFE_METHODS or "content-length" in _headers(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
             if seen > self.config.max_upload:
-                raise BodyTooLargeError
-            return message
+                await _Responder(413, f"request body over the limit of {self.config.max_upload} bytes")(
+                    send, scope["path"]
+                )
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLargeError:
-            if started:
-                raise
-            await _Responder(413, f"request body over the limit of {self.config.max_upload} bytes")(
-                send, scope["path"]
-            )
+        await self.app(scope, replay, send)
 
 
 class _Responder:
