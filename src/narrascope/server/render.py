@@ -187,7 +187,7 @@ def line_chart(
     """Articles per period for each series: lines with dots, hollow dots on sparse periods."""
     if not periods:
         return Markup("<p class='muted'>No dated articles: a trend needs a publication date.</p>")
-    width, height, left, right, top_pad, bottom = 640, 240, 40, 10, 10, 40
+    width, height, left, right, top_pad, bottom = 1000, 260, 40, 45, 10, 40
     peak = max([1, *(v for values in series.values() for v in values)])
     span_x = max(1, len(periods) - 1)
 
@@ -205,7 +205,7 @@ def line_chart(
         f'<text x="{left - 6}" y="{y(peak) + 4:.1f}" text-anchor="end" class="num">{peak}</text>',
         f'<text x="{left - 6}" y="{y(0) + 4:.1f}" text-anchor="end" class="num">0</text>',
     ]
-    step = max(1, len(periods) // 6)
+    step = max(1, -(-len(periods) // 10))  # at most 10 date labels
     for i in range(0, len(periods), step):
         parts.append(
             f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" class="num">'
