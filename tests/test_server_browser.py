@@ -142,9 +142,9 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         legend = page.locator("#legend").inner_text()
         for name in [*TECHNIQUE_NAMES.values(), "Protagonist", "Antagonist", "Innocent", "vague source"]:
             assert name in legend, f"legend does not name {name!r}"
-        save(page, tmp_path, "article-top.png")
-        page.locator("#marked").scroll_into_view_if_needed()
-        save(page, tmp_path, "article-marked.png")
+        save(page, tmp_path, "workspace-article.png")
+        page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
+        save(page, tmp_path, "workspace-marked.png")
 
         # Layer toggles repaint without reloading; evidence quotes link into the text.
         first_t = page.locator("#article .t").first
@@ -163,7 +163,7 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         assert page.locator("#chart-antagonists").inner_text().count("NATO") == 1
         assert page.locator("#articles").inner_text().count("Western Weapons Vanish") == 1
         assert page.locator("a.csv").count() == 6
-        save(page, tmp_path, "dashboard.png")
+        save(page, tmp_path, "workspace-dashboard.png")
 
         # A filter narrows the list.
         page.select_option("select[name=language]", "bg")
