@@ -6,6 +6,8 @@ module stays quick; the default profile is exercised by the browser test.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -314,8 +316,8 @@ def test_public_address_needs_a_token(tmp_path: Path):
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
     with pytest.raises(ConfigError, match="token"):
         ServerConfig(store=tmp_path / "s.db", host="0.0.0.0")
-    with pytest.raises(ConfigError, match="8 characters"):
-        ServerConfig(store=tmp_path / "s.db", token="short")
+    with pytest.raises(ConfigError, match="16 characters"):
+        ServerConfig(store=tmp_path / "s.db", token="fifteen-chars!!")
     assert run_cli(["serve", "--host", "0.0.0.0", "--store", str(tmp_path / "s.db")]) == 2
 
 
@@ -395,3 +397,35 @@ def test_store_is_wal_and_shared_with_a_concurrent_batch(client: TestClient, tmp
     db = sqlite3.connect(store)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 40 + posted
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_dashboard_charts_csv_and_stored_article_pages(filled: TestClient):
+    page = filled.get("/corpus", params={"language": "bg"})
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 5 and "2 matching articles" in page.text
+    narratives = filled.get("/corpus/data/narratives.csv")
+    assert narratives.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(narratives.text)))[:2] == [["narrative", "articles"], [URW_A, "4"]]
+    trend = list(csv.reader(io.StringIO(filled.get("/corpus/data/trend.csv").text)))
+    assert trend[0] == ["week", "narrative", "articles", "dated_articles_that_week"]
+    assert ["2024-03-04", URW_A, "2", "3"] in trend
+    assert filled.get("/corpus/data/..%2Fstore.csv").status_code == 404  # a chart name, never a file
+    stored = filled.get("/articles/EN/a6")
+    assert stored.status_code == 200 and "100% sure_thing" in stored.text
+    assert filled.get("/articles/missing").status_code == 404
+    assert filled.get("/corpus", params={"since": "not a date"}).status_code == 422
+
+
+def test_ui_upload_and_errors_are_shown_on_the_form(client: TestClient):
+    csrf = csrf_of(client.get("/").text)
+    upload = client.post(
+        "/analyse", data={"csrf": csrf, **FAST}, files={"file": ("demo.txt", DEMO.encode(), "text/plain")}
+    )
+    assert upload.status_code == 200 and "Western Weapons Vanish" in upload.text
+    wrong = client.post("/analyse", data={"csrf": csrf, **FAST}, files={"file": ("a.exe", b"MZ", "x/y")})
+    assert wrong.status_code == 415 and "unsupported file type .exe" in wrong.text and "<form" in wrong.text
+    empty = client.post("/analyse", data={"csrf": csrf, "text": "  ", **FAST})
+    assert empty.status_code == 422 and "paste an article" in empty.text

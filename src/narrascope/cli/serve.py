@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from narrascope.cli.common import err, fail
+from narrascope.cli.common import check_output_file, err, fail
 from narrascope.corpus.store import DEFAULT_STORE
 from narrascope.server.config import DEFAULT_MAX_UPLOAD, TOKEN_ENV, ConfigError, ServerConfig, token_from_env
 
@@ -50,8 +50,18 @@ def serve(
         )
     except ConfigError as error:
         raise fail(error) from None
+    _check_store(store)
     app = create_app(config)
     auth = " (token required)" if config.token else ""
     err.print(f"narrascope workspace on {escape(config.url)}{auth} · API docs {escape(config.url)}docs")
     err.print(f"store: {escape(str(store))} · Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _check_store(store: Path) -> None:
+    """Fail now, in one line, if the store cannot be created or is not a narrascope store:
+    a server that starts and then fails on the first request helps nobody."""
+    from narrascope.corpus.store import CorpusStore
+
+    check_output_file(store)
+    CorpusStore(store).close()  # creates or migrates it; StoreError is a one-line exit 2

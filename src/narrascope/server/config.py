@@ -11,6 +11,9 @@ TOKEN_ENV = "NARRASCOPE_TOKEN"
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 """Largest request body accepted (an upload or a JSON article), in bytes."""
 
+MIN_TOKEN = 16
+"""Shortest token accepted: a bearer token is a password that scripts keep, so it can be long."""
+
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
@@ -42,8 +45,10 @@ class ServerConfig:
     extra_hosts: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        if self.token is not None and len(self.token) < 8:
-            raise ConfigError("the token must have at least 8 characters")
+        if self.token is not None and len(self.token) < MIN_TOKEN:
+            raise ConfigError(
+                f"the token must have at least {MIN_TOKEN} characters (e.g. from 'openssl rand -hex 16')"
+            )
         if not is_loopback(self.host) and not self.token:
             raise ConfigError(
                 f"binding {self.host} exposes the workspace to the network: give --token or set {TOKEN_ENV}"

@@ -23,7 +23,13 @@ from narrascope import __version__
 from narrascope.corpus import queries
 from narrascope.schema import Analysis, Article
 from narrascope.server import render
-from narrascope.server.api import article_from_upload, open_store, run_analysis
+from narrascope.server.api import (
+    article_from_request,
+    article_from_upload,
+    field_error,
+    open_store,
+    run_analysis,
+)
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
 from narrascope.server.workers import ProfileName, SensitivityName
@@ -87,8 +93,6 @@ async def analyse_submit(
 
 
 async def _form_article(request: Request, text: str, title: str, file: UploadFile | None) -> Article:
-    from narrascope.server.api import article_from_request, field_error
-
     if file is not None and file.filename:
         data = await file.read()
         return article_from_upload(data, file.filename, request.app.state.config.max_upload)
