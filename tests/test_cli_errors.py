@@ -33,7 +33,7 @@ from narrascope.cli import app
 ROOT = typer.main.get_command(app)
 OUTPUTS = {"output", "out", "out_dir", "html", "errors", "cache"}
 """Parameter names that are files or folders a command writes (or creates when missing)."""
-WRITES = {("batch", "store")}
+WRITES = {("batch", "store"), ("serve", "store")}
 """(command, parameter) pairs written by that command although other commands read them."""
 
 VALID = {

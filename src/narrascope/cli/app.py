@@ -1,7 +1,8 @@
 """The ``narrascope`` command tree: creates the typer apps and registers each task's commands.
 
 Nothing else lives here: every command is in its task's module (``analyze``,
-``narratives``, ``roles``, ``techniques``, ``taxonomy``, ``batch``, ``corpus``), and
+``narratives``, ``roles``, ``techniques``, ``taxonomy``, ``batch``, ``corpus``,
+``serve``), and
 the entry point that turns exceptions into one-line errors is ``cli.entry``.
 """
 
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 
 from narrascope import __version__
-from narrascope.cli import analyze, batch, corpus, narratives, roles, taxonomy, techniques
+from narrascope.cli import analyze, batch, corpus, narratives, roles, serve, taxonomy, techniques
 
 app = typer.Typer(
     name="narrascope",
@@ -52,6 +53,7 @@ app.command("analyze")(analyze.analyze)
 app.command("schema")(analyze.schema)
 app.command("taxonomy")(taxonomy.taxonomy)
 app.command("batch")(batch.batch)
+app.command("serve")(serve.serve)
 
 app.add_typer(semeval_app, name="semeval")
 semeval_app.command("narratives")(narratives.semeval_narratives)

@@ -178,3 +178,115 @@ def entities(
 def _name(group: dict[str, Any]) -> str:
     spellings: Counter[str] = group["spellings"]
     return sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which stored articles to list; every field narrows the list, ``None`` means any.
+
+    ``narrative`` matches a narrative or a sub-narrative label exactly (``Other``: articles
+    pushing none); ``q`` is a case-insensitive substring of the title or the id (the store
+    keeps no article text, so there is no search inside it); ``entity`` is a
+    case-insensitive entity name, optionally cast in ``role``.
+    """
+
+    narrative: str | None = None
+    language: str | None = None
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+    entity: str | None = None
+    role: str | None = None
+
+
+def _article_where(f: ArticleFilter) -> tuple[str, list[Any]]:
+    """WHERE clause of ``f``: values are always bound parameters, never pasted into SQL."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.narrative == OTHER:
+        clauses.append("a.other = 1")
+    elif f.narrative:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM narratives n WHERE n.id = a.id AND n.content_sha256 = a.content_sha256 "
+            "AND n.label = ?)"
+        )
+        params.append(f.narrative)
+    for column, value in (("language", f.language), ("outlet", f.outlet)):
+        if value:
+            clauses.append(f"a.{column} = ?")
+            params.append(value)
+    if f.since is not None:
+        clauses.append("a.published >= ?")
+        params.append(utc_iso(f.since))
+    if f.until is not None:
+        clauses.append("a.published <= ?")
+        params.append(utc_iso(f.until))
+    if f.q:
+        # LIKE with an escape character so '%' and '_' typed by a user match themselves.
+        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(a.title LIKE ? ESCAPE '\\' OR a.id LIKE ? ESCAPE '\\')")
+        params.extend([pattern, pattern])
+    if f.entity or f.role:
+        sub = "SELECT 1 FROM entities e WHERE e.id = a.id AND e.content_sha256 = a.content_sha256"
+        if f.entity:
+            sub += " AND lower(e.name) = lower(?)"
+            params.append(f.entity)
+        if f.role:
+            sub += " AND e.main_role = ?"
+            params.append(f.role)
+        clauses.append(f"EXISTS ({sub})")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_articles(
+    store: CorpusStore, f: ArticleFilter, limit: int = 50, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    """Stored articles matching ``f``, newest publication first (undated last), and their total.
+
+    Each row has the article's key, title, language, outlet, dates, domain and its
+    narrative labels (sub-narratives excluded).
+    """
+    where, params = _article_where(f)
+    total = int(store.db.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0])
+    sql = (
+        "SELECT a.id, a.content_sha256, a.title, a.language, a.outlet, a.published, a.domain, a.other, "
+        "a.profile, a.analysed_at, (SELECT group_concat(n.label, char(31)) FROM narratives n "
+        "WHERE n.id = a.id AND n.content_sha256 = a.content_sha256 AND n.parent IS NULL) "
+        f"FROM articles a{where} ORDER BY a.published IS NULL, a.published DESC, a.analysed_at DESC, a.id "
+        "LIMIT ? OFFSET ?"
+    )
+    rows = []
+    for record in store.db.execute(sql, [*params, limit, offset]):
+        *head, labels = record
+        row = dict(zip(_LIST_COLUMNS, head, strict=True))
+        row["other"] = bool(row["other"])
+        row["narratives"] = sorted(labels.split("\x1f")) if labels else []
+        rows.append(row)
+    return total, rows
+
+
+_LIST_COLUMNS = (
+    "id",
+    "content_sha256",
+    "title",
+    "language",
+    "outlet",
+    "published",
+    "domain",
+    "other",
+    "profile",
+    "analysed_at",
+)
+
+
+def stored_analysis(store: CorpusStore, article_id: str, content_sha256: str | None = None) -> str | None:
+    """The stored ``Analysis`` JSON of ``article_id`` (its latest analysis unless the content
+    hash is given), or ``None``."""
+    sql = "SELECT analysis FROM articles WHERE id = ?"
+    params: list[Any] = [article_id]
+    if content_sha256:
+        sql += " AND content_sha256 = ?"
+        params.append(content_sha256)
+    row = store.db.execute(sql + " ORDER BY analysed_at DESC LIMIT 1", params).fetchone()
+    return None if row is None else str(row[0])

@@ -14,7 +14,7 @@ It never analyses text: no language detection, segmentation or classification.
 
 from __future__ import annotations
 
-from narrascope.io.corpus_sources import INPUT_FORMATS, iter_corpus, iter_inputs
+from narrascope.io.corpus_sources import INPUT_FORMATS, iter_corpus, iter_inputs, read_bytes
 from narrascope.io.readers import (
     FORMATS,
     MAX_BYTES,
@@ -42,6 +42,7 @@ __all__ = [
     "iter_inputs",
     "iter_txt_dir",
     "parse_record",
+    "read_bytes",
     "read_input",
     "read_json",
     "read_jsonl",

@@ -141,6 +141,14 @@ def _read_file(
         yield from _read_bytes(data, kind, article_id, str(path), max_bytes)
 
 
+def read_bytes(
+    data: bytes, kind: str, article_id: str, source: str, max_bytes: int = MAX_BYTES
+) -> Iterator[Article | InputError]:
+    """The articles of one input already in memory (an upload): ``kind`` is one of
+    :data:`INPUT_FORMATS` but ``jsonl``; ``article_id`` names a .txt/.html article."""
+    return _read_bytes(data, kind, article_id, source, max_bytes)
+
+
 def _read_bytes(
     data: bytes, kind: str, article_id: str, source: str, max_bytes: int
 ) -> Iterator[Article | InputError]:

@@ -1,0 +1,209 @@
+"""The REST API under ``/api/v1``: analyse, list and get stored articles, stats, trends, taxonomy.
+
+Handlers only translate HTTP to library calls: articles come from ``io`` readers,
+analyses from the worker (``workers``), rows from ``corpus.queries``. Errors keep
+FastAPI's shape ``{"detail": [{"loc": [...], "msg": ...}]}`` so a 422 names the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+
+from narrascope.corpus import queries
+from narrascope.corpus.store import CorpusStore
+from narrascope.io import InputError, article_from_text, parse_record, read_bytes
+from narrascope.pipeline.analyzer import ArticleTooLongError
+from narrascope.schema import Analysis, Article
+from narrascope.server.models import (
+    AnalyseRequest,
+    ArticlePage,
+    ArticleSummary,
+    EntityRow,
+    StatsResponse,
+    TrendResponse,
+)
+from narrascope.server.workers import AnalysisWorker, ProfileName, SensitivityName
+from narrascope.taxonomy import Domain, default_taxonomy
+
+router = APIRouter(prefix="/api/v1")
+
+UPLOAD_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json"}
+"""Upload extensions and the ``io`` reader each goes to; anything else is 415."""
+MAX_PAGE = 500
+
+
+def field_error(loc: list[str], message: str, status: int = 422) -> HTTPException:
+    """An error naming the request field it is about, in FastAPI's validation-error shape."""
+    return HTTPException(status, detail=[{"loc": loc, "msg": message, "type": "value_error"}])
+
+
+def worker(request: Request) -> AnalysisWorker:
+    return request.app.state.worker  # type: ignore[no-any-return]
+
+
+def open_store(request: Request) -> CorpusStore:
+    """A connection for this request's thread (sqlite3 connections stay in their thread)."""
+    return CorpusStore(request.app.state.config.store, readonly=True)
+
+
+async def run_analysis(
+    request: Request, article: Article, profile: ProfileName, sensitivity: SensitivityName
+) -> Analysis:
+    try:
+        return await worker(request).analyse(article, profile, sensitivity)
+    except ArticleTooLongError as error:
+        raise HTTPException(413, detail=str(error)) from None
+
+
+def article_from_request(body: AnalyseRequest) -> Article:
+    """The JSON body as an ``Article``, through the record reader that ``batch`` uses."""
+    record: dict[str, Any] = body.model_dump(exclude={"profile", "sensitivity"}, exclude_none=True)
+    record.setdefault("id", "web-" + Article(id="-", content=body.text).content_sha256[:12])
+    if body.published is not None:
+        record["published"] = body.published.isoformat()
+    try:
+        article = parse_record(record, "api")
+    except InputError as error:
+        raise field_error(["body", _field_of(error.reason)], error.reason) from None
+    if body.title is None:  # untitled text reads like a .txt file: the first line is the title
+        article = article.model_copy(update={"title": article_from_text(body.text, id=article.id).title})
+    return article
+
+
+def _field_of(reason: str) -> str:
+    """The field an ``InputError`` of ``parse_record`` is about (its messages quote it)."""
+    for name in ("id", "text", "title", "url", "outlet", "published", "language"):
+        if f"'{name}'" in reason:
+            return name
+    return "text"
+
+
+def article_from_upload(data: bytes, filename: str, max_bytes: int) -> Article:
+    """The one article of an uploaded .txt/.html/.json file; the name is only an id."""
+    name = PurePath(filename.replace("\\", "/")).name or "upload"
+    kind = UPLOAD_KINDS.get(PurePath(name).suffix.lower())
+    if kind is None:
+        raise HTTPException(
+            415, detail=f"unsupported file type {PurePath(name).suffix or '(none)'}; use .txt, .html or .json"
+        )
+    if not data.strip():
+        raise field_error(["body", "file"], "the file is empty")
+    items = list(read_bytes(data, kind, name, f"upload:{name}", max_bytes))
+    errors = [str(item) for item in items if isinstance(item, InputError)]
+    articles = [item for item in items if isinstance(item, Article)]
+    if errors:
+        raise field_error(["body", "file"], errors[0])
+    if len(articles) != 1:
+        raise field_error(
+            ["body", "file"], f"the file holds {len(articles)} articles; upload one (batch reads many)"
+        )
+    return articles[0]
+
+
+@router.post("/analyse", response_model=Analysis, tags=["analyse"])
+async def analyse(request: Request, body: AnalyseRequest) -> Analysis:
+    """Analyse one article given as JSON and save the result to the store."""
+    return await run_analysis(request, article_from_request(body), body.profile, body.sensitivity)
+
+
+@router.post("/analyse/file", response_model=Analysis, tags=["analyse"])
+async def analyse_file(
+    request: Request,
+    file: Annotated[UploadFile, File(description="A .txt (title on line 1), .html page or .json record.")],
+    profile: Annotated[ProfileName, Form()] = "default",
+    sensitivity: Annotated[SensitivityName, Form()] = "balanced",
+) -> Analysis:
+    """Analyse one uploaded article file and save the result to the store."""
+    data = await file.read()
+    article = article_from_upload(data, file.filename or "upload", request.app.state.config.max_upload)
+    return await run_analysis(request, article, profile, sensitivity)
+
+
+def article_filter(
+    narrative: str | None = None,
+    language: str | None = None,
+    outlet: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Substring of the title or id.")] = None,
+    entity: str | None = None,
+    role: Literal["Protagonist", "Antagonist", "Innocent"] | None = None,
+) -> queries.ArticleFilter:
+    return queries.ArticleFilter(narrative, language, outlet, since, until, q, entity, role)
+
+
+@router.get("/articles", response_model=ArticlePage, tags=["corpus"])
+def list_articles(
+    request: Request,
+    f: Annotated[queries.ArticleFilter, Depends(article_filter)],
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ArticlePage:
+    """Stored articles matching every filter given, newest first."""
+    with open_store(request) as store:
+        total, rows = queries.list_articles(store, f, limit, offset)
+    return ArticlePage(total=total, limit=limit, offset=offset, items=[ArticleSummary(**r) for r in rows])
+
+
+@router.get("/articles/{article_id:path}", response_model=Analysis, tags=["corpus"])
+def get_article(request: Request, article_id: str, sha256: str | None = None) -> Analysis:
+    """The stored analysis of one article (its latest unless ``sha256`` names the content)."""
+    with open_store(request) as store:
+        raw = queries.stored_analysis(store, article_id, sha256)
+    if raw is None:
+        raise HTTPException(404, detail=f"no stored article {article_id!r}")
+    return Analysis.model_validate_json(raw)
+
+
+Dimension = Literal["narrative", "subnarrative", "language", "outlet", "domain"]
+
+
+@router.get("/stats", response_model=StatsResponse, tags=["corpus"])
+def stats(
+    request: Request,
+    by: Annotated[list[Dimension], Query()] = ["narrative"],  # noqa: B006 - FastAPI copies defaults
+    since: datetime | None = None,
+) -> StatsResponse:
+    """Articles per narrative, language, outlet… (``narrascope corpus stats``)."""
+    with open_store(request) as store:
+        total, rows = queries.stats(store, list(by), since)
+    return StatsResponse(articles=total, by=list(by), rows=rows)
+
+
+@router.get("/trend", response_model=TrendResponse, tags=["corpus"])
+def trend(
+    request: Request,
+    by: Dimension = "narrative",
+    over: Literal["day", "week", "month"] = "week",
+    since: datetime | None = None,
+) -> TrendResponse:
+    """Dated articles per period and label (the data of ``narrascope corpus plot``)."""
+    with open_store(request) as store:
+        data = queries.trend(store, by, over, since)
+    return TrendResponse(
+        by=by, over=over, periods=data.periods, totals=data.totals, series=data.series, undated=data.undated
+    )
+
+
+@router.get("/entities", response_model=list[EntityRow], tags=["corpus"])
+def entities(
+    request: Request,
+    role: Literal["Protagonist", "Antagonist", "Innocent"] | None = None,
+    top: Annotated[int, Query(ge=1, le=200)] = 20,
+    since: datetime | None = None,
+) -> list[EntityRow]:
+    """Entities most often cast in a role (``narrascope corpus entities``)."""
+    with open_store(request) as store:
+        rows = queries.entities(store, role, top, since)
+    return [EntityRow(**row) for row in rows]
+
+
+@router.get("/taxonomy", response_model=list[Domain], tags=["taxonomy"])
+def taxonomy() -> list[Domain]:
+    """The domains, narratives and sub-narratives with their descriptions."""
+    tax = default_taxonomy()
+    return [tax.domains[code] for code in sorted(tax.domains)]

@@ -1,0 +1,99 @@
+"""Request and response wrappers of the REST API; the payloads are the ``schema`` models.
+
+An analysed article is returned as ``schema.Analysis``, exactly as ``analyze --json``
+prints it; these classes only add what HTTP needs around it (a request body, a page of
+results, the rows of ``corpus stats``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from narrascope.server.workers import ProfileName, SensitivityName
+
+
+class AnalyseRequest(BaseModel):
+    """One article to analyse; the same fields as a JSON record of ``analyze``/``batch``."""
+
+    text: str = Field(description="The article body (not empty).")
+    title: str | None = Field(
+        default=None, description="Headline; content becomes title + blank line + text."
+    )
+    id: str | None = Field(default=None, description="Identifier (default: 'web-' + the text's hash).")
+    language: str | None = Field(default=None, description="ISO 639-1 code; detected when absent.")
+    outlet: str | None = None
+    url: str | None = None
+    published: datetime | None = Field(default=None, description="Publication time (ISO 8601).")
+    profile: ProfileName = Field(
+        default="default", description="'fast' (lexical) or 'default' (every stage)."
+    )
+    sensitivity: SensitivityName = Field(default="balanced", description="Narrative operating point.")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty")
+        return value
+
+
+class ArticleSummary(BaseModel):
+    """One stored article in a list: its key, metadata and narrative labels."""
+
+    id: str
+    content_sha256: str
+    title: str
+    language: str
+    outlet: str | None
+    published: str | None = Field(description="ISO 8601 in UTC, None when unknown.")
+    domain: str
+    other: bool
+    profile: str
+    analysed_at: str
+    narratives: list[str]
+
+
+class ArticlePage(BaseModel):
+    total: int = Field(description="Articles matching the filters.")
+    limit: int
+    offset: int
+    items: list[ArticleSummary]
+
+
+class StatsResponse(BaseModel):
+    """``corpus stats --json``: articles per combination of the ``by`` dimensions."""
+
+    articles: int
+    by: list[str]
+    rows: list[dict[str, Any]]
+
+
+class TrendResponse(BaseModel):
+    """Dated articles per period, in total and per label; ``undated`` counts the others."""
+
+    by: str
+    over: Literal["day", "week", "month"]
+    periods: list[str]
+    totals: list[int]
+    series: dict[str, list[int]]
+    undated: int
+
+
+class EntityRow(BaseModel):
+    """``corpus entities --json``: one entity and how the stored articles cast it."""
+
+    entity: str
+    articles: int
+    mentions: int
+    main_roles: dict[str, int]
+    fine_roles: dict[str, int]
+    examples: list[dict[str, str]]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    loaded: list[str] = Field(description="Profile/sensitivity pairs whose models are loaded.")

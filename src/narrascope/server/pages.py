@@ -1,0 +1,272 @@
+"""The web UI: server-rendered pages (Jinja2, autoescaped) for analysing and for the corpus.
+
+Pages call the same functions as the API (``api`` helpers, ``corpus.queries``) and only
+add HTML. Forms carry a CSRF token; article text is untrusted and always escaped by the
+templates (no ``|safe`` on it anywhere). Charts are inline SVG drawn by ``render`` and
+each has its data as CSV at ``/corpus/data/<name>.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from narrascope import __version__
+from narrascope.corpus import queries
+from narrascope.schema import Analysis, Article
+from narrascope.server import render
+from narrascope.server.api import (
+    article_from_request,
+    article_from_upload,
+    field_error,
+    open_store,
+    run_analysis,
+)
+from narrascope.server.models import AnalyseRequest
+from narrascope.server.security import SESSION_COOKIE, Secrets
+from narrascope.server.workers import ProfileName, SensitivityName
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 25
+TOP_SERIES = 5
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("narrascope.server", "templates"), autoescape=select_autoescape(default=True)
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    return _env().get_template(name).render(**context)
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    secrets: Secrets = request.app.state.secrets
+    html = render_template(name, csrf=secrets.csrf, auth=bool(secrets.token), **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    if not request.app.state.secrets.check_csrf(token):
+        raise HTTPException(403, detail="form expired or not from this workspace: reload the page")
+
+
+# --------------------------------------------------------------------------- analyse
+
+
+@router.get("/")
+def analyse_form(request: Request) -> HTMLResponse:
+    return page(request, "analyse.html.j2", form={}, error=None)
+
+
+@router.post("/analyse")
+async def analyse_submit(
+    request: Request,
+    csrf: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    profile: Annotated[ProfileName, Form()] = "default",
+    sensitivity: Annotated[SensitivityName, Form()] = "balanced",
+    file: UploadFile | None = None,
+) -> HTMLResponse:
+    """Analyse pasted text or an uploaded file; show it marked (and keep it in the store)."""
+    _check_csrf(request, csrf)
+    form = {"text": text, "title": title, "profile": profile, "sensitivity": sensitivity}
+    try:
+        article = await _form_article(request, text, title, file)
+        analysis = await run_analysis(request, article, profile, sensitivity)
+    except HTTPException as error:
+        return page(request, "analyse.html.j2", error.status_code, form=form, error=_message(error.detail))
+    return _article_page(request, analysis, article.content)
+
+
+async def _form_article(request: Request, text: str, title: str, file: UploadFile | None) -> Article:
+    if file is not None and file.filename:
+        data = await file.read()
+        return article_from_upload(data, file.filename, request.app.state.config.max_upload)
+    if not text.strip():
+        raise field_error(["body", "text"], "paste an article or choose a file")
+    return article_from_request(AnalyseRequest(text=text, title=title.strip() or None))
+
+
+def _message(detail: Any) -> str:
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        return "; ".join(f"{'.'.join(map(str, d.get('loc', [])[1:]))}: {d.get('msg', '')}" for d in detail)
+    return str(detail)
+
+
+def _article_page(request: Request, analysis: Analysis, content: str | None) -> HTMLResponse:
+    counts: dict[str, int] = {}
+    for span in analysis.techniques.spans if analysis.techniques else []:
+        counts[span.technique] = counts.get(span.technique, 0) + 1
+    return page(
+        request,
+        "article.html.j2",
+        a=analysis,
+        pieces=render.pieces(analysis, content) if content is not None else [],
+        legend=render.legend(),
+        technique_counts=sorted(counts.items(), key=lambda kv: -kv[1]),
+        technique_class=render.technique_class,
+        technique_names=render.TECHNIQUE_NAMES,
+        sourcing=render.SOURCING,
+    )
+
+
+@router.get("/articles/{article_id:path}")
+def stored_article(request: Request, article_id: str, sha256: str | None = None) -> HTMLResponse:
+    with open_store(request) as store:
+        raw = queries.stored_analysis(store, article_id, sha256)
+    if raw is None:
+        return page(
+            request, "message.html.j2", 404, heading="Not found", text=f"No stored article {article_id!r}."
+        )
+    return _article_page(request, Analysis.model_validate_json(raw), None)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, detail=f"invalid date {value!r} (use YYYY-MM-DD)") from None
+
+
+def _filter(params: dict[str, str]) -> queries.ArticleFilter:
+    role = params.get("role") or None
+    if role not in (None, "Protagonist", "Antagonist", "Innocent"):
+        raise HTTPException(422, detail=f"unknown role {role!r}")
+    return queries.ArticleFilter(
+        narrative=params.get("narrative") or None,
+        language=params.get("language") or None,
+        outlet=params.get("outlet") or None,
+        since=_date(params.get("since")),
+        until=_date(params.get("until")),
+        q=(params.get("q") or "")[:200] or None,
+        entity=params.get("entity") or None,
+        role=role,
+    )
+
+
+def _chart_data(request: Request, since: datetime | None) -> dict[str, Any]:
+    with open_store(request) as store:
+        total, by_narrative = queries.stats(store, ["narrative"], since)
+        _, by_language = queries.stats(store, ["language"], since)
+        _, by_outlet = queries.stats(store, ["outlet"], since)
+        trend = queries.trend(store, "narrative", "week", since)
+        antagonists = queries.entities(store, "Antagonist", 10, since, 0)
+        victims = queries.entities(store, "Innocent", 10, since, 0)
+    leading = sorted(trend.series, key=lambda label: -sum(trend.series[label]))[:TOP_SERIES]
+    return {
+        "total": total,
+        "narratives": [(r["narrative"], r["articles"]) for r in by_narrative],
+        "languages": [(r["language"], r["articles"]) for r in by_language],
+        "outlets": [(r["outlet"], r["articles"]) for r in by_outlet],
+        "trend": trend,
+        "trend_series": {label: trend.series[label] for label in leading},
+        "antagonists": [(r["entity"], r["articles"]) for r in antagonists],
+        "victims": [(r["entity"], r["articles"]) for r in victims],
+    }
+
+
+@router.get("/corpus")
+def corpus(request: Request) -> HTMLResponse:
+    params = dict(request.query_params)
+    try:
+        f = _filter(params)
+        number = max(1, int(params.get("page", "1") or 1))
+    except (HTTPException, ValueError) as error:
+        text = _message(error.detail) if isinstance(error, HTTPException) else "page must be a number"
+        return page(request, "message.html.j2", 422, heading="Bad filter", text=text)
+    data = _chart_data(request, f.since)
+    with open_store(request) as store:
+        matching, rows = queries.list_articles(store, f, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    keep = {k: v for k, v in params.items() if v and k != "page"}
+    return page(
+        request,
+        "corpus.html.j2",
+        d=data,
+        rows=rows,
+        matching=matching,
+        number=number,
+        pages=max(1, -(-matching // PAGE_SIZE)),
+        params=keep,
+        query=urlencode(keep),
+        since_query=urlencode({"since": params["since"]}) if params.get("since") else "",
+        bar_chart=render.bar_chart,
+        trend_chart=render.line_chart(
+            data["trend"].periods, data["trend"].totals, data["trend_series"], "Articles per week"
+        ),
+        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
+        sparse=render.SPARSE,
+    )
+
+
+CSV_CHARTS = ("narratives", "languages", "outlets", "trend", "antagonists", "victims")
+
+
+@router.get("/corpus/data/{name}.csv")
+def chart_csv(request: Request, name: str, since: str | None = None) -> Response:
+    """The data behind one dashboard chart as CSV (``name`` picks a chart, never a file)."""
+    if name not in CSV_CHARTS:
+        raise HTTPException(404, detail=f"no chart {name!r}; charts: {', '.join(CSV_CHARTS)}")
+    data = _chart_data(request, _date(since))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if name == "trend":
+        trend = data["trend"]
+        writer.writerow(["week", "narrative", "articles", "dated_articles_that_week"])
+        for label, values in trend.series.items():
+            for period, count, total in zip(trend.periods, values, trend.totals, strict=True):
+                writer.writerow([period, label, count, total])
+    else:
+        header = {"narratives": "narrative", "languages": "language", "outlets": "outlet"}.get(name, "entity")
+        writer.writerow([header, "articles"])
+        writer.writerows(data[name])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="narrascope-{name}.csv"'},
+    )
+
+
+@router.get("/static/palette.css")
+def palette() -> Response:
+    return Response(render.palette_css(), media_type="text/css", headers={"cache-control": "max-age=3600"})
+
+
+# --------------------------------------------------------------------------- login
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    return page(request, "login.html.j2", error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request, token: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """Exchange the token for an HttpOnly, SameSite=Strict session cookie."""
+    _check_csrf(request, csrf)
+    secrets: Secrets = request.app.state.secrets
+    if not secrets.check_token(token):
+        return page(request, "login.html.j2", 401, error="wrong token")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, secrets.session, httponly=True, samesite="strict", path="/")
+    return response

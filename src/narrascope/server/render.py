@@ -1,0 +1,227 @@
+"""What the web pages draw: the marked article, the palette as CSS, and charts as inline SVG.
+
+The marks are those of ``cli.highlight`` (the terminal and HTML reports draw the same);
+only their look differs, because the pages run under a Content-Security-Policy without
+inline styles: every colour is a CSS class, and the stylesheet is generated from the
+palette below so the legend, the CSS and the marks cannot disagree. Layers stay
+legible where they overlap because each uses its own channel: a technique is a
+background, an entity an underline (style per role), a source cue an outline.
+Colours are from the Okabe-Ito and Paul Tol palettes, chosen to stay apart for
+colour-blind readers; every colour is named in the legend and in each mark's tooltip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from narrascope.cli.highlight import Mark, marks_of, segments
+from narrascope.schema import Analysis
+from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
+
+# Entities: underline colour and style per main role (style differs too, not only hue).
+ROLES = {
+    "Protagonist": ("#009E73", "solid"),  # bluish green
+    "Antagonist": ("#D55E00", "double"),  # vermillion
+    "Innocent": ("#0072B2", "dotted"),  # blue
+}
+# Sourcing cues: outline colour and style.
+SOURCING = {
+    "named_source": ("#0072B2", "solid", "named source"),
+    "named_outlet": ("#56B4E9", "solid", "named outlet"),
+    "vague_source": ("#CC79A7", "dashed", "vague source"),
+    "hedge": ("#E69F00", "dotted", "hedge"),
+    "unattributed": ("#999999", "dotted", "unattributed claim"),
+}
+# Techniques: pale backgrounds (Paul Tol's 'light' scheme and pale tints), dark text on all.
+TECHNIQUE_BACKGROUNDS = (
+    "#77AADD",
+    "#EE8866",
+    "#EEDD88",
+    "#99DDFF",
+    "#FFAABB",
+    "#44BB99",
+    "#BBCC33",
+    "#DDDDDD",
+    "#CCBBEE",
+    "#AADDCC",
+    "#F4C7A1",
+    "#C8D7F0",
+    "#E6C8D8",
+    "#D9E8A6",
+)
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+
+def technique_labels() -> list[str]:
+    return list(TECHNIQUE_NAMES)
+
+
+def technique_class(label: str) -> str:
+    labels = technique_labels()
+    return f"t-{labels.index(label)}" if label in labels else "t-x"
+
+
+def palette_css() -> str:
+    """The stylesheet of every mark colour (served as /static/palette.css)."""
+    rules = [".t-x { background: #EEEEEE; }"]
+    for i, _label in enumerate(technique_labels()):
+        rules.append(f".t-{i} {{ background: {TECHNIQUE_BACKGROUNDS[i % len(TECHNIQUE_BACKGROUNDS)]}; }}")
+    for role, (colour, style) in ROLES.items():
+        rules.append(
+            f".e-{role.lower()} {{ text-decoration: underline {style} {colour} 3px; "
+            f"text-underline-offset: 4px; }}"
+        )
+        rules.append(f".c-{role.lower()} {{ color: {colour}; }}")
+    for kind, (colour, style, _name) in SOURCING.items():
+        rules.append(f".s-{kind} {{ outline: 2px {style} {colour}; outline-offset: 1px; }}")
+    for i, colour in enumerate(SERIES_COLOURS):
+        rules.append(f".series-{i} {{ stroke: {colour}; fill: {colour}; }}")
+    return "\n".join(rules) + "\n"
+
+
+def legend() -> dict[str, list[tuple[str, str, str]]]:
+    """Every colour on the page with its name: ``layer -> [(css class, name, colour words)]``."""
+    names = TECHNIQUE_NAMES
+    return {
+        "technique": [
+            (technique_class(label), names[label], TECHNIQUE_BACKGROUNDS[i % len(TECHNIQUE_BACKGROUNDS)])
+            for i, label in enumerate(technique_labels())
+        ],
+        "entity": [
+            (f"e-{role.lower()}", role, f"{style} underline {colour}")
+            for role, (colour, style) in ROLES.items()
+        ],
+        "sourcing": [
+            (f"s-{kind}", name, f"{style} outline {colour}")
+            for kind, (colour, style, name) in SOURCING.items()
+            if kind != "unattributed"
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of article text with the marks active on it."""
+
+    text: str
+    classes: str
+    title: str
+    anchor: str | None  # id of an evidence sentence starting here
+
+
+def _mark_class(mark: Mark) -> str:
+    if mark.layer == "technique":
+        return f"t {technique_class(mark.label)}"
+    if mark.layer == "sourcing":
+        return f"s s-{mark.label}"
+    return f"e e-{mark.label.lower()}"
+
+
+def _note(mark: Mark) -> str:
+    if mark.layer == "technique":
+        return f"technique: {mark.note}"
+    if mark.layer == "sourcing":
+        return f"source cue: {mark.note}"
+    return f"entity: {mark.note}"
+
+
+def evidence_starts(analysis: Analysis) -> set[int]:
+    """Offsets where an evidence sentence of a narrative, sub-narrative or weak signal begins."""
+    labels = [*analysis.narratives, *analysis.weak_signals]
+    labels += [s for n in analysis.narratives for s in n.subnarratives]
+    return {ev.start for label in labels for ev in label.evidence}
+
+
+def pieces(analysis: Analysis, content: str) -> list[Piece]:
+    """The article cut at every mark and evidence boundary, each piece with its classes."""
+    marks = marks_of(analysis)
+    starts = evidence_starts(analysis)
+    anchors = [Mark(s, s, "evidence", "", "", "") for s in starts]
+    out: list[Piece] = []
+    for start, end, active in segments(content, [*marks, *anchors]):
+        real = [m for m in active if m.layer != "evidence"]
+        classes = " ".join(dict.fromkeys(_mark_class(m) for m in real))
+        title = " · ".join(dict.fromkeys(_note(m) for m in real))
+        out.append(Piece(content[start:end], classes, title, f"ev-{start}" if start in starts else None))
+    return out
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def bar_chart(rows: Sequence[tuple[str, int]], caption: str, width: int = 640) -> Markup:
+    """Horizontal bars with the label left and the count right; an accessible SVG."""
+    if not rows:
+        return Markup("<p class='muted'>No data yet.</p>")
+    row_h, label_w, num_w = 22, 300, 50
+    top = max(n for _, n in rows) or 1
+    height = row_h * len(rows) + 6
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(caption)}</title>",
+    ]
+    for i, (label, n) in enumerate(rows):
+        y = i * row_h + 3
+        bar = max(1.0, (width - label_w - num_w) * n / top)
+        short = label if len(label) <= 44 else label[:43] + "…"
+        parts.append(
+            f"<g><title>{escape(label)}: {n}</title>"
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" class="lbl">{escape(short)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 6}" class="bar"/>'
+            f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}" class="num">{n}</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+SPARSE = 5
+"""A period with fewer dated articles than this is drawn hollow: too few to mean much."""
+
+
+def line_chart(
+    periods: Sequence[str], totals: Sequence[int], series: dict[str, list[int]], caption: str
+) -> Markup:
+    """Articles per period for each series: lines with dots, hollow dots on sparse periods."""
+    if not periods:
+        return Markup("<p class='muted'>No dated articles: a trend needs a publication date.</p>")
+    width, height, left, right, top_pad, bottom = 1000, 260, 40, 45, 10, 40
+    peak = max([1, *(v for values in series.values() for v in values)])
+    span_x = max(1, len(periods) - 1)
+
+    def x(i: int) -> float:
+        return left + (width - left - right) * (i / span_x if len(periods) > 1 else 0.5)
+
+    def y(v: int) -> float:
+        return top_pad + (height - top_pad - bottom) * (1 - v / peak)
+
+    parts = [
+        f'<svg class="chart trend" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}">',
+        f"<title>{escape(caption)}</title>",
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" class="axis"/>',
+        f'<text x="{left - 6}" y="{y(peak) + 4:.1f}" text-anchor="end" class="num">{peak}</text>',
+        f'<text x="{left - 6}" y="{y(0) + 4:.1f}" text-anchor="end" class="num">0</text>',
+    ]
+    step = max(1, -(-len(periods) // 10))  # at most 10 date labels
+    for i in range(0, len(periods), step):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" class="num">'
+            f"{escape(periods[i])}</text>"
+        )
+    for k, (label, values) in enumerate(series.items()):
+        cls = f"series-{k % len(SERIES_COLOURS)}"
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        parts.append(f'<g class="{cls}"><title>{escape(label)}</title>')
+        parts.append(f'<polyline points="{points}" class="line"/>')
+        for i, v in enumerate(values):
+            hollow = " sparse" if totals[i] < SPARSE else ""
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" class="dot{hollow}">'
+                f"<title>{escape(label)}, {escape(periods[i])}: {v} of {totals[i]} articles</title></circle>"
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))

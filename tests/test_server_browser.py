@@ -1,0 +1,178 @@
+"""The workspace in a real headless Chromium: ``narrascope serve`` on a free loopback port.
+
+Pastes the demo article (default profile, every layer), checks the marks, narratives,
+legend and layer toggles, then opens the dashboard and the API docs, with no console
+error on any page (a CSP violation is one). Screenshots go to the test's tmp folder, and
+also to ``$NARRASCOPE_SCREENSHOTS`` when set (that is how docs/img/ is made).
+Skips with a message when Debian's ``chromium`` or the ``playwright`` package is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from corpus_fixtures import make_analysis
+from narrascope.cli.analyze import demo_article
+from narrascope.corpus.store import CorpusStore
+from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
+
+pytestmark = pytest.mark.browser  # ≈ 20 s on 2 cores: under the 30 s that would make it "slow"
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machine has no network: without these Chromium keeps trying to reach its services.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NARRATIVES = [
+    "URW: Discrediting the West, Diplomacy",
+    "URW: Blaming the war on others rather than the invader",
+]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fill_store(path: Path) -> None:
+    """Eight weeks of hand-made analyses so the dashboard has a trend to draw."""
+    start = datetime(2024, 1, 1, 9)
+    rows = [
+        make_analysis(
+            f"s{i:02d}",
+            [NARRATIVES[i % 2]] if i % 5 else [],
+            language="en" if i % 3 else "bg",
+            outlet=["Herald", "Courier", "Gazette"][i % 3],
+            published=start + timedelta(days=3 * i),
+            entities=[("NATO", "Antagonist", ["Instigator"]), ("Civilians", "Innocent", ["Victim"])],
+            title=f"Stored article {i}",
+        )
+        for i in range(20)
+    ]
+    with CorpusStore(path) as store:
+        store.save(rows)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    store = tmp_path / "workspace.db"
+    fill_store(store)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "narrascope", "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    output = proc.stdout.read() if proc.stdout else ""
+                    pytest.fail(f"narrascope serve did not start: {output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def save(page: object, tmp_path: Path, name: str, **options: object) -> Path:
+    path = tmp_path / name
+    page.screenshot(path=str(path), **options)  # type: ignore[attr-defined]
+    extra = os.environ.get("NARRASCOPE_SCREENSHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(extra) / name)
+    return path
+
+
+def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+        # Analyse: paste the demo article with every layer.
+        page.goto(f"{server}/")
+        page.fill("#text", demo_article().content)
+        page.select_option("select[name=profile]", "default")
+        page.click("#analyse-button")
+        page.wait_for_selector("#marked", timeout=180_000)
+        assert page.locator("#narratives").inner_text().count("Discrediting the West") >= 1
+        assert page.locator("#narratives meter").count() >= 2
+        assert page.locator("#article .t").count() > 0, "no technique span highlighted"
+        assert page.locator("#article .e").count() > 0, "no entity mention highlighted"
+        assert page.locator("#article .s").count() > 0, "no source cue highlighted"
+        legend = page.locator("#legend").inner_text()
+        for name in [*TECHNIQUE_NAMES.values(), "Protagonist", "Antagonist", "Innocent", "vague source"]:
+            assert name in legend, f"legend does not name {name!r}"
+        save(page, tmp_path, "workspace-article.png")
+        page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
+        save(page, tmp_path, "workspace-marked.png")
+
+        # Layer toggles repaint without reloading; evidence quotes link into the text.
+        first_t = page.locator("#article .t").first
+        painted = first_t.evaluate("el => getComputedStyle(el).backgroundColor")
+        page.uncheck("#layer-toggles input[data-layer=t]")
+        assert "hide-t" in (page.get_attribute("#article", "class") or "")
+        assert first_t.evaluate("el => getComputedStyle(el).backgroundColor") != painted
+        page.check("#layer-toggles input[data-layer=t]")
+        page.locator("#narratives blockquote a").first.click()
+        assert "#ev-" in page.url
+
+        # Dashboard: charts drawn, the demo article listed, CSV offered.
+        page.goto(f"{server}/corpus")
+        assert page.locator("#chart-trend svg polyline").count() >= 2
+        assert page.locator("#chart-narratives svg rect").count() >= 3
+        assert page.locator("#chart-antagonists").inner_text().count("NATO") == 1
+        assert page.locator("#articles").inner_text().count("Western Weapons Vanish") == 1
+        assert page.locator("a.csv").count() == 6
+        save(page, tmp_path, "workspace-dashboard.png")
+
+        # A filter narrows the list.
+        page.select_option("select[name=language]", "bg")
+        page.click("form.filters button")
+        assert "language=bg" in page.url
+        assert "Western Weapons Vanish" not in page.locator("#articles").inner_text()
+
+        # The API docs load Swagger UI from this server under the CSP.
+        page.goto(f"{server}/docs")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+        browser.close()
+    assert errors == [], f"console errors: {errors}"
