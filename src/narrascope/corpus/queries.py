@@ -290,3 +290,42 @@ def stored_analysis(store: CorpusStore, article_id: str, content_sha256: str | N
         params.append(content_sha256)
     row = store.db.execute(sql + " ORDER BY analysed_at DESC LIMIT 1", params).fetchone()
     return None if row is None else str(row[0])
+
+
+def narrative_share(store: CorpusStore, since: datetime | None = None) -> list[dict[str, Any]]:
+    """Per language, how many articles push some narrative: the share the decisions flag, and the
+    share estimated by EM prior adjustment on the stored probabilities (Saerens et al. 2002),
+    which does not depend on the threshold or the sensitivity the batch ran at.
+
+    Articles analysed without the narrative stage (no ``narrative_decision``) are counted in
+    ``articles`` but not in the estimate.
+    """
+    from narrascope.models.narratives import estimate_other_rate, shift_prior
+
+    where, params = _where(since)
+    sql = (
+        "SELECT a.language, a.other, "
+        "json_extract(a.analysis, '$.narrative_decision.pushes_narrative'), "
+        "json_extract(a.analysis, '$.narrative_decision.prior_other') "
+        f"FROM articles a{where}"
+    )
+    by_language: dict[str, list[tuple[int, float | None, float | None]]] = {}
+    for language, other, pushes, prior in store.db.execute(sql, params):
+        by_language.setdefault(language, []).append((int(other), pushes, prior))
+    rows = []
+    for language in sorted(by_language, key=lambda code: (-len(by_language[code]), code)):
+        records = by_language[language]
+        # Every probability to one common prior first: batches may have run at different levels.
+        common = [
+            shift_prior(float(p), float(q), 0.5) for _, p, q in records if p is not None and q is not None
+        ]
+        rows.append(
+            {
+                "language": language,
+                "articles": len(records),
+                "flagged": round(sum(1 - other for other, _, _ in records) / len(records), 4),
+                "with_probability": len(common),
+                "estimated": round(1 - estimate_other_rate(common, 0.5), 4) if common else None,
+            }
+        )
+    return rows
