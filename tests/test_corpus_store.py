@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus_fixtures import make_analysis
-from narrascope.corpus.queries import entities, narrative_share, stats, trend
+from narrascope.corpus.queries import entities, stats, trend
 from narrascope.corpus.store import MIGRATIONS, STORE_VERSION, CorpusStore, StoreError
 
 URW_A = "URW: Discrediting the West, Diplomacy"
@@ -187,45 +187,3 @@ def test_plot_draws_leading_narratives(tmp_path: Path):
     drawn = draw(data, tmp_path / "t.svg", by="narrative", over="week", top=1)
     assert drawn == [URW_A]
     assert (tmp_path / "t.svg").read_text().lstrip().startswith("<?xml")
-
-
-def test_narrative_share_estimates_from_probabilities_at_any_sensitivity(tmp_path: Path):
-    from narrascope.models.narratives import shift_prior
-    from narrascope.schema import NarrativeDecision
-
-    def with_decision(analysis, pushes_at_half: float, sensitivity: str, prior: float):  # type: ignore[no-untyped-def]
-        decision = NarrativeDecision(
-            sensitivity=sensitivity,
-            prior_other=prior,
-            pushes_narrative=round(shift_prior(pushes_at_half, 0.5, prior), 6),
-            coarse_threshold=0.45,
-            fine_threshold=0.15,
-        )
-        return analysis.model_copy(update={"narrative_decision": decision})
-
-    # English: confident probabilities, 3 of 4 push; stored at two different sensitivities.
-    rows = [
-        with_decision(make_analysis("e1", [URW_A]), 0.99, "balanced", 0.5),
-        with_decision(make_analysis("e2", [URW_A]), 0.99, "high", 0.2),
-        with_decision(make_analysis("e3", [URW_B]), 0.99, "low", 0.8),
-        with_decision(make_analysis("e4", []), 0.01, "balanced", 0.5),
-        make_analysis("b1", [], language="bg"),  # no narrative stage: counted, not estimated
-    ]
-    path = tmp_path / "s.db"
-    with CorpusStore(path) as store:
-        store.save(rows)
-    with CorpusStore(path, readonly=True) as store:
-        share = {row["language"]: row for row in narrative_share(store)}
-    assert share["en"]["articles"] == 4 and share["en"]["flagged"] == 0.75
-    assert share["en"]["with_probability"] == 4
-    assert abs(share["en"]["estimated"] - 0.75) < 0.02
-    assert share["bg"] == {
-        "language": "bg",
-        "articles": 1,
-        "flagged": 0.0,
-        "with_probability": 0,
-        "estimated": None,
-    }
-    proc = run_cli("corpus", "share", "--store", str(path), "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert {row["language"] for row in json.loads(proc.stdout)["rows"]} == {"en", "bg"}

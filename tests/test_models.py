@@ -183,31 +183,3 @@ def test_platt_maps_are_smooth_and_increasing():
     mapped = platt(grid, slope, intercept)
     assert np.all(np.diff(mapped) > 0), "strictly increasing: no two scores collapse to one value"
     assert mapped[50] > grid[50], "under-confident scores are raised"
-
-
-@pytest.mark.parametrize("true_other", [0.1, 0.5, 0.8])
-def test_em_recovers_the_share_of_other_from_calibrated_probabilities(true_other: float):
-    from narrascope.models.narratives import estimate_other_rate, shift_prior
-
-    rng = np.random.default_rng(7)
-    n = 4000
-    bearing = rng.random(n) >= true_other
-    # A calibrated scorer under a 50/50 prior: the likelihood ratio of a noisy score.
-    score = rng.normal(np.where(bearing, 1.0, -1.0), 1.2)
-    posterior_at_half = 1.0 / (1.0 + np.exp(-2.0 * score / 1.2**2))
-    estimate = estimate_other_rate(posterior_at_half, assumed_other=0.5)
-    assert abs(estimate - (1 - bearing.mean())) < 0.03
-    # Counting flags at 0.5 is biased toward 0.5 when the classes are unbalanced; EM is not.
-    if true_other != 0.5:
-        flagged_other = 1 - (posterior_at_half >= 0.5).mean()
-        assert abs(estimate - (1 - bearing.mean())) < abs(flagged_other - (1 - bearing.mean()))
-    # The same data described under another assumed prior gives the same estimate.
-    at_other_prior = np.array([shift_prior(float(p), 0.5, 0.2) for p in posterior_at_half])
-    assert abs(estimate_other_rate(at_other_prior, assumed_other=0.2) - estimate) < 0.01
-
-
-def test_em_needs_articles():
-    from narrascope.models.narratives import estimate_other_rate
-
-    with pytest.raises(ValueError):
-        estimate_other_rate([], assumed_other=0.5)

@@ -85,33 +85,6 @@ def stats_command(
         out.print(table)
 
 
-def share_command(
-    since: SinceOpt = None,
-    store: StoreOpt = DEFAULT_STORE,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Per language, the share of articles pushing some narrative: flagged by the decisions, and
-    estimated from the stored probabilities (EM prior adjustment, independent of the threshold)."""
-    from narrascope.corpus.queries import narrative_share
-
-    with _open(store) as db:
-        rows = narrative_share(db, _since(since))
-    if as_json:
-        sys.stdout.write(json.dumps({"rows": rows}, indent=2, ensure_ascii=False) + "\n")
-        return
-    table = Table(title="Articles pushing some narrative, per language")
-    for column in ("language", "articles", "flagged", "estimated (EM)"):
-        table.add_column(column, justify="left" if column == "language" else "right")
-    for row in rows:
-        estimated = "–" if row["estimated"] is None else f"{row['estimated']:.1%}"
-        table.add_row(escape(row["language"]), str(row["articles"]), f"{row['flagged']:.1%}", estimated)
-    out.print(table)
-    err.print(
-        "flagged: share the decisions name a narrative for (depends on --sensitivity); estimated: "
-        "the share implied by the calibrated probabilities (Saerens et al. 2002), see docs/BENCHMARKS.md."
-    )
-
-
 def plot_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="Image to write (.png, .svg or .pdf).")],
     by: Annotated[

@@ -356,29 +356,6 @@ def shift_prior(p: float, train_other: float, use_other: float) -> float:
     return float(odds / (1 + odds))
 
 
-def estimate_other_rate(
-    bearing: Sequence[float] | np.ndarray, assumed_other: float, max_iter: int = 500, tol: float = 1e-6
-) -> float:
-    """The share of ``Other`` in a set of articles, by EM prior adjustment (Saerens et al. 2002).
-
-    ``bearing`` are calibrated P(pushes a narrative) computed under the prior ``assumed_other``
-    (e.g. ``Analysis.narrative_decision.pushes_narrative`` and ``prior_other``). Each step moves
-    every probability to the current estimate and re-estimates the share as their mean; unlike
-    counting flagged articles this does not depend on a threshold.
-    """
-    p = np.clip(np.asarray(bearing, dtype=np.float64), _EPS, 1 - _EPS)
-    if p.size == 0:
-        raise ValueError("no articles to estimate a prior from")
-    estimate = assumed_other
-    for _ in range(max_iter):
-        shifted = np.array([shift_prior(float(x), assumed_other, estimate) for x in p])
-        updated = min(max(1.0 - float(shifted.mean()), _EPS), 1 - _EPS)
-        if abs(updated - estimate) < tol:
-            return updated
-        estimate = updated
-    return estimate
-
-
 def training_other_rates(languages: Sequence[str], other: Sequence[bool]) -> dict[str, float]:
     """Laplace-smoothed share of Other per language (a language with none still gets some)."""
     out: dict[str, float] = {}

@@ -45,7 +45,6 @@ from narrascope.models.narratives import (
     TrainingSet,
     decode_labels,
     embedding_features,
-    estimate_other_rate,
     platt,
     shift_prior,
     training_other_rates,
@@ -288,27 +287,6 @@ def shifted_confidences(
     )
 
 
-def other_rate_estimates(
-    bearing: np.ndarray,
-    predictions: Sequence[tuple[set[str], set[str]]],
-    languages: Sequence[str],
-    other: Sequence[bool],
-    assumed_other: float,
-) -> dict[str, dict[str, float]]:
-    """Per language: the true share of Other, the share of articles the decision leaves Other,
-    and the EM estimate from the out-of-fold probabilities (what a batch run could report)."""
-    out = {}
-    for code in sorted(set(languages)):
-        rows = [i for i, lang in enumerate(languages) if lang == code]
-        out[code.upper()] = {
-            "articles": len(rows),
-            "true": round(float(np.mean([other[i] for i in rows])), 4),
-            "decided": round(float(np.mean([OTHER in predictions[i][0] for i in rows])), 4),
-            "em": round(estimate_other_rate(bearing[rows], assumed_other), 4),
-        }
-    return out
-
-
 def training_manifest(
     model: str, trained_on: dict[str, Any], started: float, cv: dict[str, Any]
 ) -> ArtifactManifest:
@@ -442,18 +420,7 @@ def cross_validate(
             conf = shifted_confidences(cal, languages, other, split, config.priors_of_use[level])
             levels[level] = ev.report(decode_all(clf, conf, tc, tf))
         train_prior = ev.report(decode_all(clf, cal, *tune_thresholds(clf, cal, ev)))
-        cv[profile] = {
-            "thresholds": [tc, tf],
-            "sensitivity": levels,
-            "training_prior_tuned": train_prior,
-            "other_rate_estimate": other_rate_estimates(
-                balanced.bearing,
-                decode_all(clf, balanced, tc, tf),
-                languages,
-                other,
-                config.priors_of_use["balanced"],
-            ),
-        }
+        cv[profile] = {"thresholds": [tc, tf], "sensitivity": levels, "training_prior_tuned": train_prior}
         b = levels["balanced"]
         console.print(
             f"CV {profile} (balanced): coarse {b['coarse']:.3f} fine {b['fine']:.3f}; "
