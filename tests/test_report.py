@@ -168,3 +168,9 @@ def test_the_html_report_gives_the_same_verdict_and_the_thresholds():
     assert "came close" in html and "Discrediting Ukraine" in html
     assert "reaches 0.40" in html and "below the decision threshold 0.40" in html
     assert "No narrative passed" not in html
+
+
+def test_html_chips_show_technique_names_not_labels():
+    html = render_html(analysis(), TEXT)
+    assert "Name calling · 1" in html and "Loaded language · 1" in html
+    assert "Name Calling,Labeling ·" not in html and "Name_Calling,Labeling ·" not in html

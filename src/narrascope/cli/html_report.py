@@ -68,7 +68,10 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
     pieces = []
     if content is not None:
         pieces = [_piece(content[s:e], active) for s, e, active in segments(content, marks_of(analysis))]
-    counts = Counter(span.technique for span in (analysis.techniques.spans if analysis.techniques else []))
+    spans = analysis.techniques.spans if analysis.techniques else []
+    counts = Counter(span.technique for span in spans)
+    # Chips show the technique's human name ("Exaggeration / minimisation"), not its label.
+    names = {span.technique: span.name for span in spans}
     entities = sorted(analysis.entities or [], key=lambda e: (_ROLE_ORDER.get(e.main_role, 3), -e.confidence))
     return template.render(
         a=analysis,
@@ -79,7 +82,7 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
         role_colours=ROLE_COLOURS,
         sourcing_colours=SOURCING_COLOURS,
         technique_colours=TECHNIQUE_COLOURS,
-        technique_counts=counts.most_common(),
+        technique_counts=[(label, names[label], n) for label, n in counts.most_common()],
         escape=escape,
         verdict=verdict_when_other(analysis).plain if analysis.other else "",
     )
