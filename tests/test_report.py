@@ -174,3 +174,12 @@ def test_html_chips_show_technique_names_not_labels():
     html = render_html(analysis(), TEXT)
     assert "Name calling · 1" in html and "Loaded language · 1" in html
     assert "Name Calling,Labeling ·" not in html and "Name_Calling,Labeling ·" not in html
+
+
+def test_html_layers_use_different_channels_so_overlaps_stay_legible():
+    html = render_html(analysis(), TEXT)
+    officials = html[html.index('title="vague source') - 300 : html.index('title="vague source')]
+    # Entity = underline in the role's colour and line style; sourcing = outline; technique = background.
+    assert "text-decoration-color:#c1121f;text-decoration-style:double" in officials
+    assert "outline-color:" in officials
+    assert ";color:" not in officials and not officials.split('style="')[-1].startswith("color:")

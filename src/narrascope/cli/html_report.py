@@ -25,6 +25,7 @@ from narrascope.cli.report import verdict_when_other
 from narrascope.schema import Analysis, Evidence
 
 _ROLE_ORDER = {"Antagonist": 0, "Protagonist": 1, "Innocent": 2}
+ROLE_LINES = {"Protagonist": "solid", "Antagonist": "double", "Innocent": "dotted"}
 
 
 def _bar(value: float) -> Markup:
@@ -52,10 +53,14 @@ def _piece(text: str, active: list[Mark]) -> tuple[str, str, str, str]:
             styles.append(f"background:{mark.colour}")
         elif mark.layer == "sourcing":
             classes.append("s")
-            styles.append(f"border-color:{mark.colour}")
+            styles.append(f"outline-color:{mark.colour}")
         else:
+            # Entities are underlined (a line style per role, so colour is not the only cue):
+            # the text stays black and legible on any technique background.
             classes.append("e")
-            styles.append(f"color:{mark.colour}")
+            styles.append(
+                f"text-decoration-color:{mark.colour};text-decoration-style:{ROLE_LINES[mark.label]}"
+            )
         titles.append(mark.note)
     return text, ";".join(styles), " ".join(dict.fromkeys(classes)), " · ".join(dict.fromkeys(titles))
 
@@ -80,6 +85,7 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
         bar=_bar,
         quotes=_quotes,
         role_colours=ROLE_COLOURS,
+        role_lines=ROLE_LINES,
         sourcing_colours=SOURCING_COLOURS,
         technique_colours=TECHNIQUE_COLOURS,
         technique_counts=[(label, names[label], n) for label, n in counts.most_common()],
