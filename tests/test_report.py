@@ -183,3 +183,18 @@ def test_html_layers_use_different_channels_so_overlaps_stay_legible():
     assert "text-decoration-color:#c1121f;text-decoration-style:double" in officials
     assert "outline-color:" in officials
     assert ";color:" not in officials and not officials.split('style="')[-1].startswith("color:")
+
+
+def test_terminal_marks_tag_entity_roles_and_keep_text_black_on_backgrounds():
+    from narrascope.cli.report import _piece_style
+
+    console = Console(record=True, width=200)
+    render_analysis(analysis(), console, TEXT)
+    out = console.export_text()
+    assert "Officialsᴬ" in out  # the mention, then its role tag
+    marks = marks_of(analysis())
+    technique = next(m for m in marks if m.layer == "technique")
+    entity = next(m for m in marks if m.layer == "entity")
+    on_background = _piece_style([technique, entity])
+    assert on_background.startswith("black on ") and entity.colour not in on_background
+    assert entity.colour in _piece_style([entity])

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from narrascope.cli.highlight import SOURCING_COLOURS, marks_of, segments
+from narrascope.cli.highlight import SOURCING_COLOURS, Mark, marks_of, segments
 from narrascope.schema import Analysis, Evidence
 
 _BAR_WIDTH = 10
@@ -232,28 +232,44 @@ def _render_techniques(analysis: Analysis, console: Console) -> None:
     console.print(table)
 
 
+# A terminal has one foreground colour per character: on a technique background it must stay
+# black to be read, so an entity's role is told by a tag after the mention, in the role's colour.
+ROLE_TAGS = {"Protagonist": "ᴾ", "Antagonist": "ᴬ", "Innocent": "ᴵ"}
+
+
+def _piece_style(active: list[Mark]) -> str:
+    first: dict[str, Mark] = {}
+    for mark in active:
+        first.setdefault(mark.layer, mark)
+    technique, entity, source = first.get("technique"), first.get("entity"), first.get("sourcing")
+    parts = ["black", f"on {technique.colour}"] if technique else []
+    if entity is not None:
+        parts += ["bold", "underline"] + ([] if technique else [entity.colour])
+    elif source is not None:
+        parts += ["italic", "underline"] + ([] if technique else [source.colour])
+    return " ".join(parts)
+
+
 def _render_highlighted(analysis: Analysis, content: str, console: Console) -> None:
     marks = marks_of(analysis)
     text = Text()
     for start, end, active in segments(content, marks):
-        style = ""
+        text.append(content[start:end], style=_piece_style(active) or None)
         for mark in active:
-            if mark.layer == "technique":
-                style += f" on {mark.colour}"
-            elif mark.layer == "sourcing":
-                style += f" underline {mark.colour}"
-            else:
-                style += f" bold {mark.colour}"
-        text.append(content[start:end], style=style.strip() or None)
+            if mark.layer == "entity" and mark.end == end:
+                text.append(ROLE_TAGS.get(mark.label, ""), style=f"bold {mark.colour}")
+                break
     legend = Text("legend: ", style="dim")
-    legend.append("background", style="on #f4a261")
-    legend.append(" = persuasion technique   ", style="dim")
-    legend.append("underlined", style="underline")
+    legend.append("background", style="black on #f4a261")
+    legend.append(" = persuasion technique (named in the table above)   ", style="dim")
+    legend.append("underlined italic", style="italic underline")
     legend.append(" = source or hedge cue (", style="dim")
     for kind, colour in SOURCING_COLOURS.items():
         if kind != "unattributed":
-            legend.append(kind.replace("_", " ") + " ", style=f"underline {colour}")
-    legend.append(")   entities: ", style="dim")
+            legend.append(kind.replace("_", " ") + " ", style=f"italic underline {colour}")
+    legend.append(")   ", style="dim")
+    legend.append("bold underlined", style="bold underline")
+    legend.append(" = entity, its role tagged: ", style="dim")
     for role in ("Protagonist", "Antagonist", "Innocent"):
-        legend.append(role + " ", style=ROLE_STYLES[role])
+        legend.append(f"{ROLE_TAGS[role]} {role} ", style=ROLE_STYLES[role])
     console.print(Panel(Group(text, Text(""), legend), title="The article, marked", border_style="dim"))
