@@ -493,6 +493,18 @@ def main() -> None:
                 time.time() - t0,
             )
             print_row(row)
+        if "knn" in results:
+            for w in (0.5, 0.3):
+                row = score(
+                    f"per-language LR, weight {w}, rest the shipped kNN blend",
+                    w * Pl + (1 - w) * results["knn"][1],
+                    mentions,
+                    folds,
+                    langs,
+                    clf,
+                    time.time() - t0,
+                )
+                print_row(row)
 
     variant("prod_sm", lambda: np.hstack([base, S * M * 10]))
     variant("local_words5", local_words)
