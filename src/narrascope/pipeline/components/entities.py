@@ -2,7 +2,8 @@
 
 Detects and groups mentions (or takes the user's ``Doc.given_mentions``), keeps the
 most salient entities, and classifies up to two mentions of each from the e5 vectors
-of their sentences and of the mention strings. Sentences already embedded by earlier
+of their sentences and of the mention strings (the role model also compares these
+vectors with its memory of annotated mentions; no further embedding). Sentences already embedded by earlier
 components are reused; the rest of the batch's sentences and strings go to the
 embedder in one call each. With ``detect`` off (the fast profile) only articles with
 given mentions are framed.
