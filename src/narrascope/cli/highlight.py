@@ -40,6 +40,8 @@ SOURCING_COLOURS = {
     "unattributed": "#999999",
 }
 ROLE_COLOURS = {"Protagonist": "#2b9348", "Antagonist": "#c1121f", "Innocent": "#1d4ed8"}
+# Entities are underlined; the line style tells the role apart without relying on colour.
+ROLE_LINES = {"Protagonist": "solid", "Antagonist": "double", "Innocent": "dotted"}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from narrascope.cli.highlight import (
     ROLE_COLOURS,
+    ROLE_LINES,
     SOURCING_COLOURS,
     TECHNIQUE_COLOURS,
     Mark,
@@ -25,7 +26,6 @@ from narrascope.cli.report import verdict_when_other
 from narrascope.schema import Analysis, Evidence
 
 _ROLE_ORDER = {"Antagonist": 0, "Protagonist": 1, "Innocent": 2}
-ROLE_LINES = {"Protagonist": "solid", "Antagonist": "double", "Innocent": "dotted"}
 
 
 def _bar(value: float) -> Markup:

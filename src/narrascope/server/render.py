@@ -17,15 +17,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from narrascope.cli.highlight import Mark, marks_of, segments
+from narrascope.cli.highlight import ROLE_LINES, Mark, marks_of, segments
 from narrascope.schema import Analysis
 from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
 
 # Entities: underline colour and style per main role (style differs too, not only hue).
 ROLES = {
-    "Protagonist": ("#009E73", "solid"),  # bluish green
-    "Antagonist": ("#D55E00", "double"),  # vermillion
-    "Innocent": ("#0072B2", "dotted"),  # blue
+    "Protagonist": ("#009E73", ROLE_LINES["Protagonist"]),  # bluish green
+    "Antagonist": ("#D55E00", ROLE_LINES["Antagonist"]),  # vermillion
+    "Innocent": ("#0072B2", ROLE_LINES["Innocent"]),  # blue
 }
 # Sourcing cues: outline colour and style.
 SOURCING = {
@@ -120,12 +120,11 @@ def _mark_class(mark: Mark) -> str:
     return f"e e-{mark.label.lower()}"
 
 
+_LAYER_NAMES = {"technique": "technique", "sourcing": "source cue", "entity": "entity"}
+
+
 def _note(mark: Mark) -> str:
-    if mark.layer == "technique":
-        return f"technique: {mark.note}"
-    if mark.layer == "sourcing":
-        return f"source cue: {mark.note}"
-    return f"entity: {mark.note}"
+    return f"{_LAYER_NAMES[mark.layer]}: {mark.note}"
 
 
 def evidence_starts(analysis: Analysis) -> set[int]:
