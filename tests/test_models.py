@@ -183,3 +183,15 @@ def test_platt_maps_are_smooth_and_increasing():
     mapped = platt(grid, slope, intercept)
     assert np.all(np.diff(mapped) > 0), "strictly increasing: no two scores collapse to one value"
     assert mapped[50] > grid[50], "under-confident scores are raised"
+
+
+def test_sub_narrative_confidences_keep_their_order_on_the_narrative_scale():
+    from narrascope.models.narratives import to_narrative_scale
+
+    fine = np.linspace(0.0, 1.0, 101)
+    scaled = to_narrative_scale(fine, 0.15, 0.45)
+    assert np.all(np.diff(scaled) > 0)  # strictly increasing: no ties at 1.0
+    assert to_narrative_scale(np.array([0.15]), 0.15, 0.45)[0] == pytest.approx(0.45)
+    assert to_narrative_scale(np.array([1.0]), 0.15, 0.45)[0] == pytest.approx(1.0)
+    # The decision is unchanged: a sub-narrative reaches the narrative threshold iff it reaches its own.
+    assert np.array_equal(scaled >= 0.45 - 1e-12, fine >= 0.15 - 1e-12)

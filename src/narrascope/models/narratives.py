@@ -251,7 +251,7 @@ class NarrativeClassifier:
         threshold, so the scores order findings and near-misses the way decisions do."""
         tc, tf = self.thresholds(fast)
         carried = np.zeros_like(coarse)
-        np.maximum.at(carried, self.parent_index, np.clip(fine * (tc / tf), 0.0, 1.0))
+        np.maximum.at(carried, self.parent_index, to_narrative_scale(fine, tf, tc))
         return np.maximum(coarse, carried)
 
     def sentence_scores(self, sentences: Sequence[str], words_only: bool = False) -> dict[str, np.ndarray]:
@@ -339,6 +339,16 @@ def fit_conditional(
     stitched = OneVsRestLinear(C)
     stitched.coef_, stitched.intercept_ = coef, intercept
     return stitched
+
+
+def to_narrative_scale(fine: np.ndarray, fine_threshold: float, coarse_threshold: float) -> np.ndarray:
+    """Map sub-narrative confidences onto the narrative threshold's scale: piecewise linear, so
+    ``fine_threshold`` lands on ``coarse_threshold`` and 1 on 1. A single linear rescale clipped
+    at 1 would give every strong sub-narrative the same 1.0 and lose their order."""
+    f = np.clip(fine, 0.0, 1.0)
+    below = f * (coarse_threshold / fine_threshold)
+    above = coarse_threshold + (f - fine_threshold) * (1 - coarse_threshold) / (1 - fine_threshold)
+    return np.where(f < fine_threshold, below, above)
 
 
 def platt(values: np.ndarray, slope: float, intercept: float) -> np.ndarray:
