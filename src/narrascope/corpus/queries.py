@@ -82,6 +82,10 @@ def stats(
     return total, rows
 
 
+SPARSE_PERIOD = 5
+"""A period with fewer dated articles than this is too thin to read a trend or a share from."""
+
+
 @dataclass
 class Trend:
     """Articles per period, and per label per period, for dated articles."""
@@ -90,6 +94,15 @@ class Trend:
     totals: list[int] = field(default_factory=list)
     series: dict[str, list[int]] = field(default_factory=dict)
     undated: int = 0
+
+    @property
+    def sparse(self) -> list[str]:
+        """Periods with fewer than :data:`SPARSE_PERIOD` dated articles."""
+        return [p for p, total in zip(self.periods, self.totals, strict=True) if total < SPARSE_PERIOD]
+
+    def shares(self, label: str) -> list[float]:
+        """``label``'s share of each period's dated articles (0 for an empty period)."""
+        return [n / t if t else 0.0 for n, t in zip(self.series[label], self.totals, strict=True)]
 
 
 def trend(
@@ -114,14 +127,18 @@ def trend(
     )
     for p, label, n in store.db.execute(sql, params):
         counts[label][p] = int(n)
-    undated = store.db.execute("SELECT COUNT(*) FROM articles WHERE published IS NULL").fetchone()[0]
     periods = sorted(totals)
     return Trend(
         periods=periods,
         totals=[int(totals[p]) for p in periods],
         series={label: [c.get(p, 0) for p in periods] for label, c in sorted(counts.items())},
-        undated=int(undated),
+        undated=undated(store),
     )
+
+
+def undated(store: CorpusStore) -> int:
+    """Stored articles without a publication date (left out of trends and date filters)."""
+    return int(store.db.execute("SELECT COUNT(*) FROM articles WHERE published IS NULL").fetchone()[0])
 
 
 def entities(
