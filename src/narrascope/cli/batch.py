@@ -49,6 +49,10 @@ def batch(
         Path, typer.Option(help="Corpus store (SQLite) to keep the results in.")
     ] = DEFAULT_STORE,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not keep results in a store.")] = False,
+    stories: Annotated[
+        bool,
+        typer.Option("--stories/--no-stories", help="Group the stored articles into stories after the run."),
+    ] = True,
     fast: Annotated[
         bool, typer.Option("--fast", help="Lexical features only: much faster, less accurate.")
     ] = False,
@@ -99,6 +103,7 @@ def batch(
         workers=workers,
         engine=engine,
         scheduler=scheduler,
+        stories=stories,
     )
     with progress(err, count_inputs(inputs), "batch") as advance:
         summary = run_batch(options, advance)
@@ -123,6 +128,11 @@ def _print_summary(summary: Summary, errors_path: Path, out: Path) -> None:
         f"{summary.seconds:.1f} s ({rate:.2f} articles/s)",
         markup=False,
     )
+    if summary.story_articles:
+        err.print(
+            f"stories: {summary.story_articles} article(s) assigned to {summary.stories_touched} "
+            f"story(ies) in {summary.story_seconds:.1f} s; see 'narrascope corpus stories'"
+        )
     if summary.languages:
         table = Table(title="articles per language", title_justify="left")
         table.add_column("language")

@@ -38,6 +38,15 @@ def _open(store: Path) -> CorpusStore:
     return CorpusStore(store, readonly=True)
 
 
+def _open_writable(store: Path) -> CorpusStore:
+    """An existing store opened for writing (story assignments are kept in it)."""
+    from narrascope.corpus.store import CorpusStore, StoreError
+
+    if not store.exists():
+        raise StoreError(f"{store}: no such store (run 'narrascope batch' first)")
+    return CorpusStore(store)
+
+
 def _since(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -161,4 +170,149 @@ def _entity_table(rows: list[dict[str, Any]], role: str | None) -> None:
         fine = ", ".join(f"{k} ({v})" for k, v in list(row["fine_roles"].items())[:3])
         shown = "\n".join(f"{e['id']}: {e['title']}" for e in row["examples"])
         table.add_row(row["entity"], str(row["articles"]), str(row["mentions"]), fine, shown)
+    out.print(table)
+
+
+def _assign_pending(db: CorpusStore) -> None:
+    """Stores filled with --no-stories, by the server or by an older narrascope: assign now."""
+    from narrascope.corpus.stories import assign_pending, pending_count
+    from narrascope.nlp.embed import Embedder
+
+    waiting = pending_count(db)
+    if waiting:
+        with err.status(f"assigning {waiting} article(s) to stories"):
+            assign_pending(db, Embedder().embed)
+
+
+def stories_command(
+    since: SinceOpt = None,
+    language: Annotated[
+        str | None, typer.Option(help="Only stories with an article in this language.")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many stories to list (largest first).")] = 20,
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    assignments: Annotated[
+        Path | None,
+        typer.Option("--assignments", help="Write 'article_id<TAB>story_id' for every article to this file."),
+    ] = None,
+) -> None:
+    """Stories: groups of articles reporting the same event or claim, across outlets and languages."""
+    from narrascope.corpus import stories
+    from narrascope.util import atomic_write_text
+
+    if assignments is not None:
+        check_output_file(assignments)
+    with _open_writable(store) as db:
+        _assign_pending(db)
+        if assignments is not None:
+            rows = stories.assignments(db)
+            atomic_write_text(assignments, "".join(f"{doc}\t{story}\n" for doc, story in rows))
+            err.print(f"wrote {escape(str(assignments))}: {len(rows)} article(s)")
+            return
+        summaries = stories.story_summaries(db, since=_since(since), language=language, top=top)
+    if as_json:
+        sys.stdout.write(json.dumps(summaries, indent=2, ensure_ascii=False) + "\n")
+    elif as_csv:
+        _stories_csv(summaries)
+    elif not summaries:
+        err.print("no stories in the store yet (run 'narrascope batch' first)")
+    else:
+        _stories_table(summaries)
+
+
+def _stories_csv(summaries: list[dict[str, Any]]) -> None:
+    fields = ["story", "articles", "copies", "title", "start", "end", "first_outlet", "languages",
+              "outlets", "narratives", "antagonists"]  # fmt: skip
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for s in summaries:
+        writer.writerow(
+            {
+                **{k: s[k] for k in ("story", "articles", "copies", "title", "start", "end")},
+                "first_outlet": s["first"]["outlet"],
+                **{k: ";".join(s[k]) for k in ("languages", "outlets", "narratives", "antagonists")},
+            }
+        )
+
+
+def _counts(values: dict[str, int], limit: int = 4) -> str:
+    shown = [f"{k} {v}" for k, v in list(values.items())[:limit]]
+    return ", ".join(shown) + (" …" if len(values) > limit else "")
+
+
+def _stories_table(summaries: list[dict[str, Any]]) -> None:
+    table = Table(title="Stories, largest first")
+    table.add_column("story", no_wrap=True)
+    table.add_column("n", justify="right")
+    table.add_column("title (most typical)", overflow="fold", ratio=3)
+    table.add_column("first", overflow="fold", ratio=2)
+    table.add_column("languages / outlets", overflow="fold", ratio=2)
+    table.add_column("narratives / antagonists", overflow="fold", ratio=2)
+    for s in summaries:
+        first = s["first"]
+        when = (first["published"] or "undated")[:16].replace("T", " ")
+        size = f"{s['articles']}" + (f"\n({s['copies']} copies)" if s["copies"] else "")
+        table.add_row(
+            s["story"],
+            size,
+            escape(s["title"]),
+            escape(f"{first['outlet'] or '(unknown outlet)'}\n{when}"),
+            escape(f"{_counts(s['languages'])}\n{_counts(s['outlets'], 3)}"),
+            escape(f"{_counts(s['narratives'], 2)}\n{_counts(s['antagonists'], 3)}"),
+        )
+    out.print(table)
+
+
+def story_command(
+    story: Annotated[str, typer.Argument(help="Story id, as 'corpus stories' lists it (S…).")],
+    store: StoreOpt = DEFAULT_STORE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw the timeline (.png/.svg/.pdf).")
+    ] = None,
+) -> None:
+    """One story's timeline: who published when, in which language, copies marked, framing by outlet."""
+    from dataclasses import asdict
+
+    from narrascope.corpus import stories
+
+    if plot is not None:
+        check_output_file(plot, PLOT_SUFFIXES)
+    with _open_writable(store) as db:
+        _assign_pending(db)
+        members = stories.story_timeline(db, story.strip())
+    if not members:
+        raise fail(f"no story {story!r} in {store} (list them with 'narrascope corpus stories')")
+    if plot is not None:
+        from narrascope.corpus.plot import draw_story
+
+        draw_story(members, plot, story)
+        err.print(f"wrote {escape(str(plot))}")
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(m) for m in members], indent=2, ensure_ascii=False) + "\n")
+        return
+    _timeline_table(story, members)
+
+
+def _timeline_table(story: str, members: list[Any]) -> None:
+    copies = sum(1 for m in members if m.copy_of)
+    table = Table(title=f"Story {story}: {len(members)} article(s), {copies} near-copies")
+    table.add_column("published")
+    table.add_column("outlet / language", overflow="fold")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("narratives", overflow="fold", ratio=2)
+    table.add_column("roles", overflow="fold", ratio=2)
+    for m in members:
+        when = (m.published or "undated")[:16].replace("T", " ")
+        title = escape(m.title) + (f"\n[dim]copy of {escape(m.copy_of)}[/]" if m.copy_of else "")
+        roles = ", ".join(f"{name}: {role}" for name, role in list(m.roles.items())[:3])
+        table.add_row(
+            when,
+            escape(f"{m.outlet or '(unknown)'} · {m.language}"),
+            title,
+            escape("; ".join(m.narratives[:2]) or "—"),
+            escape(roles or "—"),
+        )
     out.print(table)

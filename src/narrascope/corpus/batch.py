@@ -41,6 +41,8 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     max_bytes: int = 5_000_000
+    stories: bool = True
+    """Assign the stored articles to stories after the analyses (needs a store)."""
 
     @property
     def errors_path(self) -> Path:
@@ -66,6 +68,9 @@ class Summary:
     failures: list[Failure] = field(default_factory=list)
     languages: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    story_articles: int = 0  # articles given a story by this run
+    stories_touched: int = 0
+    story_seconds: float = 0.0
 
 
 Advance = Callable[[int], None]
@@ -95,6 +100,8 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
         for outcomes in engine.map(batches):
             _finish(outcomes, journal, store, summary)
             tick(len(outcomes))
+        if store is not None and options.stories:
+            _assign_stories(store, summary)
     finally:
         if engine is not None:
             engine.close()
@@ -105,6 +112,21 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
     atomic_write_text(options.errors_path, "".join(f.to_json() + "\n" for f in summary.failures))
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _assign_stories(store: CorpusStore, summary: Summary) -> None:
+    """Stories are assigned here, in one place and in publication order, after every analysis:
+    so they do not depend on the number of workers or the engine (see ``corpus.stories``)."""
+    from narrascope.corpus.stories import assign_pending, pending_count
+    from narrascope.nlp.embed import Embedder
+
+    if not pending_count(store):
+        return
+    start = time.perf_counter()
+    done = assign_pending(store, Embedder().embed)
+    summary.story_articles = len(done)
+    summary.stories_touched = len({a.story for a in done})
+    summary.story_seconds = time.perf_counter() - start
 
 
 def _pending(

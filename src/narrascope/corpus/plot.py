@@ -9,9 +9,14 @@ articles reads as such.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrascope.corpus.queries import OTHER, SPARSE_PERIOD, Trend
+
+if TYPE_CHECKING:
+    from narrascope.corpus.stories import StoryMember
 
 PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8d6a9f", "#e07a5f")
 
@@ -118,3 +123,43 @@ def spread(values: list[float], gap: float) -> list[float]:
 def _short(label: str, width: int = 42) -> str:
     """'URW: Discrediting Ukraine' stays; very long labels are cut for the end label."""
     return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def draw_story(members: list[StoryMember], path: Path, story: str) -> None:
+    """One story's timeline: a row per outlet, a dot per article coloured by language,
+    hollow for near-copies, so who ran it first and how it spread reads at a glance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    dated = [m for m in members if m.published]
+    outlets = sorted({m.outlet or "(unknown)" for m in dated}, key=lambda o: min(
+        m.published or "" for m in dated if (m.outlet or "(unknown)") == o))  # fmt: skip
+    languages = sorted({m.language for m in dated})
+    colour = {lang: PALETTE[i % len(PALETTE)] for i, lang in enumerate(languages)}
+    fig, ax = plt.subplots(figsize=(11, 1.2 + 0.35 * max(1, len(outlets))))
+    for m in dated:
+        when = mdates.date2num(datetime.fromisoformat(m.published or ""))
+        y = outlets.index(m.outlet or "(unknown)")
+        face = "white" if m.copy_of else colour[m.language]
+        edge = colour[m.language]
+        ax.scatter([when], [y], s=60, facecolors=face, edgecolors=edge, linewidths=1.6, zorder=3)
+    ax.set_yticks(range(len(outlets)), outlets)
+    ax.invert_yaxis()  # the first outlet on top
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d\n%H:%M"))
+    ax.grid(axis="x", color="#e5e5e5")
+    ax.spines[["top", "right"]].set_visible(False)
+    for lang in languages:
+        ax.scatter([], [], color=colour[lang], label=lang)
+    ax.scatter([], [], facecolors="white", edgecolors="#555555", label="near-copy")
+    ax.legend(loc="lower right", fontsize=8, frameon=False, ncol=min(6, len(languages) + 1))
+    title = members[0].title if members else story
+    ax.set_title(f"Story {story}: {_short(title, 80)}", loc="left", fontsize=12, fontweight="bold")
+    undated = len(members) - len(dated)
+    note = f"narrascope · {len(members)} articles" + (f"; {undated} undated not shown" if undated else "")
+    fig.text(0.01, 0.01, note, fontsize=8, color="#666666")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)

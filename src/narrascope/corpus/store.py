@@ -21,7 +21,7 @@ from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -107,6 +107,30 @@ def _v3(db: sqlite3.Connection) -> None:
         )
 
 
+def _stories_schema(db: sqlite3.Connection) -> None:
+    # Stories (corpus.stories): the story of each assigned article, whether it is a near-copy
+    # of an earlier one, and its e5 vector (float16) so later runs need not embed it again.
+    _script(
+        db,
+        """
+        CREATE TABLE story_members (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            story TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            copy_of_id TEXT,
+            copy_of_sha256 TEXT,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (id, content_sha256)
+        );
+        CREATE INDEX story_members_story ON story_members (story);
+        """,
+    )
+
+
+_v4 = _stories_schema
+
+
 def upgrade_analysis_json(raw: str) -> str:
     """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
     data = json.loads(raw)
@@ -124,7 +148,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 

@@ -1,0 +1,576 @@
+"""Stories: group the stored articles that report the same event or claim, across languages.
+
+An article joins the closest *active* story (one whose latest article is at most
+``window_days`` older) when its similarity clears a threshold, else it starts a new
+story. Similarity is the cosine of multilingual e5 vectors of title and lead, plus
+small language-independent *anchor* terms: numbers (``6.1`` = ``6,1``) and names
+(transliterated to Latin), which tell two earthquakes or two rate decisions apart
+where the vectors alone see one topic. Articles are assigned in one place, in the
+order of their publication time (then id), after analysis — so the stories do not
+depend on how many workers analysed them, and a store can be assigned again from
+scratch to the same result. Near-copies (MinHash of word shingles, same language) are
+marked as copies of the earliest article they repeat: a network of look-alike sites
+republishing one text shows as such.
+
+Cost: the active stories' member vectors are one matrix; an article costs one
+matrix-vector product over the active window (not the store), plus its embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from narrascope.corpus.store import CorpusStore
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+"""Texts → L2-normalised vectors (``nlp.embed.Embedder.embed``)."""
+
+LEAD_CHARS = 300
+"""How much of the article after its title describes the event (the lead)."""
+SHINGLE = 3
+NUM_PERM = 64
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_CAPITALISED = re.compile(r"\b[^\W\d_][\w'’-]{2,}", re.UNICODE)
+
+_LATIN_OF_CYRILLIC = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g"
+_CYRILLIC = {
+    ch: ("" if latin == "-" else latin)
+    for ch, latin in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ", _LATIN_OF_CYRILLIC.split(), strict=True)
+}
+
+
+@dataclass(frozen=True)
+class StoryConfig:
+    """How close is close enough, and for how long a story stays open."""
+
+    threshold: float = 0.90
+    window_days: float = 3.0
+    anchor_bonus: float = 0.02
+    """Added per shared anchor (number or name), at most ``max_anchor_bonus`` in all."""
+    max_anchor_bonus: float = 0.04
+    number_penalty: float = 0.04
+    """Subtracted when both texts carry numbers and share none (6.1 vs 5.8 magnitude)."""
+    copy_jaccard: float = 0.8
+    link: str = "centroid"
+    """``centroid`` (cosine to the story's mean vector) or ``max`` (to its closest member)."""
+
+
+@dataclass
+class StoryInput:
+    """What assignment needs of one stored article."""
+
+    id: str
+    content_sha256: str
+    title: str
+    lead: str
+    language: str
+    published: datetime | None
+
+    @property
+    def text(self) -> str:
+        """Title and lead, the form that is embedded."""
+        return f"{self.title}\n{self.lead}".strip() if self.lead else self.title
+
+
+@dataclass
+class Assignment:
+    id: str
+    content_sha256: str
+    story: str
+    similarity: float  # to the story it joined (1.0 for the article that started it)
+    copy_of: tuple[str, str] | None = None
+    vector: np.ndarray | None = field(default=None, repr=False)
+
+
+@dataclass
+class _Story:
+    number: str
+    total: np.ndarray  # sum of member vectors
+    last: datetime | None
+    members: list[int] = field(default_factory=list)  # rows of the index matrix
+
+
+def story_id(first_id: str, first_sha256: str) -> str:
+    """A story's id: stable as long as its first article is (not a counter that shifts)."""
+    return "S" + hashlib.sha1(f"{first_id}\x00{first_sha256}".encode()).hexdigest()[:10]
+
+
+# --------------------------------------------------------------------------- anchors
+
+
+def transliterate(word: str) -> str:
+    """A Latin form of a word, so Перу and Peru (or Киев and Kiev) can match."""
+    lowered = word.lower()
+    if any(ch in _CYRILLIC for ch in lowered):
+        lowered = "".join(_CYRILLIC.get(ch, ch) for ch in lowered)
+    folded = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``(numbers, names)`` of a title/lead: numbers normalised (6,1 → 6.1); capitalised
+    words not at the start of the text, transliterated and cut to 5 letters (Peru, Perú, Перу)."""
+    numbers = frozenset(m.group().replace(",", ".") for m in _NUMBER.finditer(text) if len(m.group()) < 12)
+    names = set()
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        if match.start() == 0 or not word[0].isupper():
+            continue
+        names.add(transliterate(word)[:5])
+    return numbers, frozenset(names)
+
+
+def anchor_adjustment(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
+                      config: StoryConfig) -> float:  # fmt: skip
+    shared = len(a[0] & b[0]) + len(a[1] & b[1])
+    bonus = min(config.max_anchor_bonus, config.anchor_bonus * shared)
+    if a[0] and b[0] and not a[0] & b[0]:
+        bonus -= config.number_penalty
+    return bonus
+
+
+# --------------------------------------------------------------------------- copies
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+class CopyFinder:
+    """Near-copies among the articles seen so far, per language (MinHash LSH, datasketch)."""
+
+    def __init__(self, threshold: float) -> None:
+        from datasketch import MinHashLSH
+
+        self._threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._make_lsh = MinHashLSH
+        self._hashes: dict[str, object] = {}
+        self._order: dict[str, int] = {}
+
+    def find_then_add(self, key: str, language: str, text: str) -> str | None:
+        """The earliest seen article ``text`` nearly repeats (same language), then remember it."""
+        from datasketch import MinHash
+
+        words = shingles(text)
+        if not words:
+            return None
+        digest = MinHash(num_perm=NUM_PERM, seed=1)
+        for w in words:
+            digest.update(f"{language}\x00{w}".encode())
+        hits = [k for k in self._lsh.query(digest) if digest.jaccard(self._hashes[k]) >= self._threshold]  # type: ignore[arg-type]
+        self._lsh.insert(key, digest)
+        self._hashes[key] = digest
+        self._order[key] = len(self._order)
+        return min(hits, key=self._order.__getitem__) if hits else None
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+class StoryIndex:
+    """Active stories and their member vectors; assigns articles one by one, in time order."""
+
+    def __init__(self, config: StoryConfig | None = None) -> None:
+        self.config = config or StoryConfig()
+        self._stories: list[_Story] = []
+        self._by_id: dict[str, _Story] = {}
+        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        self._rows: list[str] = []  # story of each row
+        self._anchors: list[tuple[frozenset[str], frozenset[str]]] = []
+        self._copies = CopyFinder(self.config.copy_jaccard)
+        self._now: datetime | None = None
+
+    def seed(self, item: StoryInput, vector: np.ndarray, story: str) -> None:
+        """Take in an article assigned earlier (incremental runs rebuild the active window)."""
+        when = item.published or self._now
+        target = self._by_id.get(story)
+        if target is None:
+            target = self._open(story, vector, when)
+        self._join(target, vector, anchors(item.text), when)
+        self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
+        self._tick(when)
+
+    def add(self, item: StoryInput, vector: np.ndarray) -> Assignment:
+        when = item.published or self._now
+        self._expire(when)
+        marks = anchors(item.text)
+        story, similarity = self._best(vector, marks)
+        if story is None or similarity < self.config.threshold:
+            story = self._open(story_id(item.id, item.content_sha256), vector, when)
+            similarity = 1.0
+        self._join(story, vector, marks, when)
+        copy = self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
+        self._tick(when)
+        copy_of = (copy.split("\x00", 1)[0], copy.split("\x00", 1)[1]) if copy else None
+        return Assignment(
+            item.id, item.content_sha256, story.number, round(min(1.0, similarity), 4), copy_of, vector
+        )
+
+    def _open(self, number: str, vector: np.ndarray, when: datetime | None) -> _Story:
+        story = _Story(number, np.zeros_like(vector), when)
+        self._stories.append(story)
+        self._by_id[number] = story
+        return story
+
+    def _tick(self, when: datetime | None) -> None:
+        if when is not None and (self._now is None or when > self._now):
+            self._now = when
+
+    def _best(
+        self, vector: np.ndarray, marks: tuple[frozenset[str], frozenset[str]]
+    ) -> tuple[_Story | None, float]:
+        if not self._stories:
+            return None, 0.0
+        if self.config.link == "max":
+            scores = self._vectors @ vector
+            by_story: dict[str, tuple[float, int]] = {}
+            for row, (number, score) in enumerate(zip(self._rows, scores, strict=True)):
+                adjusted = float(score) + anchor_adjustment(marks, self._anchors[row], self.config)
+                if number not in by_story or adjusted > by_story[number][0]:
+                    by_story[number] = (adjusted, row)
+            number, (score, _row) = max(by_story.items(), key=lambda kv: kv[1][0])
+            return self._by_id[number], score
+        best: tuple[float, _Story | None] = (-2.0, None)
+        for story in self._stories:
+            centre = story.total / max(1e-9, float(np.linalg.norm(story.total)))
+            story_marks = self._story_anchors(story)
+            score = float(centre @ vector) + anchor_adjustment(marks, story_marks, self.config)
+            if score > best[0]:
+                best = (score, story)
+        return best[1], best[0]
+
+    def _story_anchors(self, story: _Story) -> tuple[frozenset[str], frozenset[str]]:
+        numbers: set[str] = set()
+        names: set[str] = set()
+        for row in story.members:
+            numbers |= self._anchors[row][0]
+            names |= self._anchors[row][1]
+        return frozenset(numbers), frozenset(names)
+
+    def _join(self, story: _Story, vector: np.ndarray, marks: tuple[frozenset[str], frozenset[str]],
+              when: datetime | None) -> None:  # fmt: skip
+        story.total = story.total + vector
+        if when is not None and (story.last is None or when > story.last):
+            story.last = when
+        row = len(self._rows)
+        self._vectors = vector[None, :].copy() if row == 0 else np.vstack([self._vectors, vector[None, :]])
+        self._rows.append(story.number)
+        self._anchors.append(marks)
+        story.members.append(row)
+
+    def _expire(self, when: datetime | None) -> None:
+        """Close stories whose latest article is older than the window (they take no more)."""
+        if when is None:
+            return
+        limit = when - timedelta(days=self.config.window_days)
+        keep = [s for s in self._stories if s.last is None or s.last >= limit]
+        if len(keep) == len(self._stories):
+            return
+        rows = sorted(r for s in keep for r in s.members)
+        remap = {old: new for new, old in enumerate(rows)}
+        self._vectors = self._vectors[rows] if rows else np.zeros((0, self._vectors.shape[1]), np.float32)
+        self._rows = [self._rows[r] for r in rows]
+        self._anchors = [self._anchors[r] for r in rows]
+        for story in keep:
+            story.members = [remap[r] for r in story.members]
+        self._stories = keep
+        self._by_id = {s.number: s for s in keep}
+
+    @property
+    def active(self) -> int:
+        return len(self._stories)
+
+
+def time_order(items: Iterable[StoryInput]) -> list[StoryInput]:
+    """Publication time first (undated last), then id: the one order assignment uses."""
+    return sorted(items, key=lambda i: (i.published is None, i.published or datetime.min, i.id))
+
+
+def assign(
+    items: Iterable[StoryInput], embed: Embed, config: StoryConfig | None = None, batch: int = 64
+) -> list[Assignment]:
+    """Stories of ``items`` from scratch (no stored state), in :func:`time_order`."""
+    ordered = time_order(items)
+    index = StoryIndex(config)
+    out: list[Assignment] = []
+    for start in range(0, len(ordered), batch):
+        part = ordered[start : start + batch]
+        vectors = embed([i.text for i in part])
+        out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
+    return out
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _naive_utc(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def lead_of(title: str, text: str) -> str:
+    """The first ``LEAD_CHARS`` characters of the text after its title (whole words)."""
+    body = text.strip()
+    if title and body.startswith(title):
+        body = body[len(title) :].strip()
+    if not body or body == title:
+        return ""
+    cut = body[:LEAD_CHARS]
+    return cut.rsplit(" ", 1)[0] if len(body) > LEAD_CHARS and " " in cut else cut
+
+
+def _inputs(store: CorpusStore, where: str, params: Sequence[object] = ()) -> list[StoryInput]:
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(articles)")}
+    text = "a.text" if "text" in columns else "''"  # stores that keep article text give a lead
+    rows = store.db.execute(
+        f"SELECT a.id, a.content_sha256, a.title, {text}, a.language, a.published FROM articles a "
+        f"LEFT JOIN story_members m ON m.id = a.id AND m.content_sha256 = a.content_sha256 {where}",
+        list(params),
+    ).fetchall()
+    return [
+        StoryInput(
+            doc_id, sha, title or "", lead_of(title or "", body or ""), language, _naive_utc(published)
+        )
+        for doc_id, sha, title, body, language, published in rows
+    ]
+
+
+def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[StoryInput, str, np.ndarray]]:
+    """Assigned articles of the stories still open at ``since`` (the latest window when the
+    pending articles are undated), in time order, with their stored vectors."""
+    if since is None:
+        latest = store.db.execute(
+            "SELECT MAX(a.published) FROM articles a JOIN story_members m "
+            "ON m.id = a.id AND m.content_sha256 = a.content_sha256"
+        ).fetchone()[0]
+        since = _naive_utc(latest)
+    open_stories = {
+        row[0]
+        for row in store.db.execute(
+            "SELECT m.story FROM story_members m JOIN articles a "
+            "ON a.id = m.id AND a.content_sha256 = m.content_sha256 GROUP BY m.story "
+            "HAVING ? IS NULL OR MAX(a.published) IS NULL OR MAX(a.published) >= ?",
+            [since.isoformat(timespec="seconds") if since else None] * 2,
+        )
+    }
+    if not open_stories:
+        return []
+    articles = {(i.id, i.content_sha256): i for i in _inputs(store, "WHERE m.story IS NOT NULL")}
+    members = [
+        (articles[(doc_id, sha)], story, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+        for doc_id, sha, story, blob in store.db.execute(
+            "SELECT id, content_sha256, story, vector FROM story_members"
+        )
+        if story in open_stories and (doc_id, sha) in articles
+    ]
+    rank = {(i.id, i.content_sha256): n for n, i in enumerate(time_order(m[0] for m in members))}
+    return sorted(members, key=lambda m: rank[(m[0].id, m[0].content_sha256)])
+
+
+def assign_pending(
+    store: CorpusStore, embed: Embed, config: StoryConfig | None = None, batch: int = 64
+) -> list[Assignment]:
+    """Assign the stored articles that have no story yet, in time order; earlier
+    assignments stay as they are (so story ids are stable)."""
+    pending = time_order(_inputs(store, "WHERE m.story IS NULL"))
+    if not pending:
+        return []
+    config = config or StoryConfig()
+    first = pending[0].published
+    since = first - timedelta(days=config.window_days) if first is not None else None
+    index = StoryIndex(config)
+    for item, story, vector in _active_members(store, since):
+        index.seed(item, vector, story)
+    out: list[Assignment] = []
+    for start in range(0, len(pending), batch):
+        part = pending[start : start + batch]
+        vectors = embed([i.text for i in part])
+        out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
+    _save(store, out)
+    return out
+
+
+def _save(store: CorpusStore, assignments: Sequence[Assignment]) -> None:
+    with store.transaction() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO story_members "
+            "(id, content_sha256, story, similarity, copy_of_id, copy_of_sha256, vector) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_member_row(a) for a in assignments],
+        )
+
+
+def _member_row(a: Assignment) -> tuple[object, ...]:
+    copy_id, copy_sha = a.copy_of or (None, None)
+    vector = np.asarray(a.vector, dtype=np.float16).tobytes()
+    return (a.id, a.content_sha256, a.story, a.similarity, copy_id, copy_sha, vector)
+
+
+def reset(store: CorpusStore) -> None:
+    """Forget every assignment (the next :func:`assign_pending` starts from scratch)."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM story_members")
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def pending_count(store: CorpusStore) -> int:
+    """Stored articles that have no story yet."""
+    return int(
+        store.db.execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN story_members m "
+            "ON m.id = a.id AND m.content_sha256 = a.content_sha256 WHERE m.story IS NULL"
+        ).fetchone()[0]
+    )
+
+
+def assignments(store: CorpusStore) -> list[tuple[str, str]]:
+    """``(article id, story)`` of every assigned article, by id."""
+    return [
+        (row[0], row[1])
+        for row in store.db.execute("SELECT id, story FROM story_members ORDER BY id, content_sha256")
+    ]
+
+
+_MEMBERS = (
+    "SELECT m.story, a.id, a.content_sha256, a.title, a.language, a.outlet, a.published, m.similarity, "
+    "m.copy_of_id, m.vector FROM story_members m JOIN articles a "
+    "ON a.id = m.id AND a.content_sha256 = m.content_sha256"
+)
+
+
+@dataclass
+class StoryMember:
+    id: str
+    content_sha256: str
+    title: str
+    language: str
+    outlet: str | None
+    published: str | None
+    similarity: float
+    copy_of: str | None
+    narratives: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # entity -> main role
+
+
+def _members(store: CorpusStore, story: str | None = None) -> dict[str, list[tuple[StoryMember, np.ndarray]]]:
+    sql, params = _MEMBERS, []
+    if story is not None:
+        sql += " WHERE m.story = ?"
+        params.append(story)
+    groups: dict[str, list[tuple[StoryMember, np.ndarray]]] = {}
+    for number, *fields, blob in store.db.execute(sql, params):
+        vector = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        groups.setdefault(number, []).append((StoryMember(*fields), vector))
+    for members in groups.values():
+        members.sort(key=lambda m: (m[0].published is None, m[0].published or "", m[0].id))
+    return groups
+
+
+def _central(members: list[tuple[StoryMember, np.ndarray]]) -> StoryMember:
+    """The member closest to the story's mean vector: its most typical title."""
+    matrix = np.stack([v for _, v in members])
+    centre = matrix.sum(axis=0)
+    return members[int(np.argmax(matrix @ centre))][0]
+
+
+def _labels(store: CorpusStore, keys: Sequence[tuple[str, str]]) -> tuple[dict, dict]:
+    """Narrative labels and entity main roles of the given articles."""
+    narratives: dict[tuple[str, str], list[str]] = {}
+    roles: dict[tuple[str, str], dict[str, str]] = {}
+    for start in range(0, len(keys), 400):
+        part = keys[start : start + 400]
+        marks = ",".join("(?, ?)" for _ in part)
+        flat = [x for key in part for x in key]
+        for doc_id, sha, label in store.db.execute(
+            f"SELECT id, content_sha256, label FROM narratives WHERE parent IS NULL AND (id, content_sha256) "
+            f"IN (VALUES {marks}) ORDER BY confidence DESC",
+            flat,
+        ):
+            narratives.setdefault((doc_id, sha), []).append(label)
+        for doc_id, sha, name, role in store.db.execute(
+            f"SELECT id, content_sha256, name, main_role FROM entities WHERE (id, content_sha256) "
+            f"IN (VALUES {marks}) ORDER BY confidence DESC",
+            flat,
+        ):
+            roles.setdefault((doc_id, sha), {}).setdefault(name, role)
+    return narratives, roles
+
+
+def story_summaries(
+    store: CorpusStore, *, since: datetime | None = None, language: str | None = None, top: int = 20
+) -> list[dict[str, object]]:
+    """The ``top`` largest stories (ties: earliest first) with what an analyst scans first."""
+    groups = _members(store)
+    rows = []
+    for number, members in groups.items():
+        people = [m for m, _ in members]
+        last = max((m.published for m in people if m.published), default=None)
+        if since is not None and (last is None or last < since.isoformat(timespec="seconds")):
+            continue
+        if language is not None and all(m.language != language for m in people):
+            continue
+        rows.append((number, members))
+    rows.sort(key=lambda r: (-len(r[1]), r[1][0][0].published or "9999", r[0]))
+    chosen = rows[:top]
+    keys = [(m.id, m.content_sha256) for _, members in chosen for m, _ in members]
+    narratives, roles = _labels(store, keys)
+    out: list[dict[str, object]] = []
+    for number, members in chosen:
+        people = [m for m, _ in members]
+        first = people[0]
+        told = Counter(n for m in people for n in narratives.get((m.id, m.content_sha256), []))
+        villains = Counter(
+            name
+            for m in people
+            for name, role in roles.get((m.id, m.content_sha256), {}).items()
+            if role == "Antagonist"
+        )
+        dated = [m.published for m in people if m.published]
+        out.append(
+            {
+                "story": number,
+                "articles": len(people),
+                "copies": sum(1 for m in people if m.copy_of),
+                "title": _central(members).title,
+                "first": {
+                    "id": first.id,
+                    "outlet": first.outlet,
+                    "published": first.published,
+                    "language": first.language,
+                },
+                "languages": dict(Counter(m.language for m in people).most_common()),
+                "outlets": dict(Counter(m.outlet or "(unknown)" for m in people).most_common()),
+                "start": min(dated) if dated else None,
+                "end": max(dated) if dated else None,
+                "narratives": dict(told.most_common(3)),
+                "antagonists": dict(villains.most_common(3)),
+            }
+        )
+    return out
+
+
+def story_timeline(store: CorpusStore, story: str) -> list[StoryMember]:
+    """Every article of one story in publication order, with its narratives and roles."""
+    members = _members(store, story).get(story)
+    if not members:
+        return []
+    people = [m for m, _ in members]
+    narratives, roles = _labels(store, [(m.id, m.content_sha256) for m in people])
+    for m in people:
+        m.narratives = narratives.get((m.id, m.content_sha256), [])
+        m.roles = roles.get((m.id, m.content_sha256), {})
+    return people

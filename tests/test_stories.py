@@ -1,0 +1,191 @@
+"""Stories: assignment mechanics (with a stand-in embedder), the store, the commands, the metrics.
+
+The embedder here is a deterministic stand-in (a vector per event word), so these tests check
+the mechanics — threshold, time window, copies, incremental runs, ordering — and not the
+quality of e5; quality is measured in benchmarks/stories_dev.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrascope.corpus import stories
+from narrascope.corpus.store import CorpusStore
+from narrascope.corpus.stories import StoryConfig, StoryIndex, StoryInput, anchors, assign, transliterate
+from narrascope.eval.stories import score_clusters
+
+EVENTS = ("flood", "election", "strike", "vaccine")
+T0 = datetime(2025, 3, 1, 8)
+
+
+def fake_embed(texts: Sequence[str]) -> np.ndarray:
+    """One axis per event word found in the text, plus a little text-specific noise."""
+    out = []
+    for text in texts:
+        v = np.array([1.0 if e in text.lower() else 0.0 for e in EVENTS] + [0.0] * 4)
+        seed = sum(map(ord, text)) % 1000
+        v[len(EVENTS) :] = np.random.default_rng(seed).normal(0, 0.05, 4)
+        out.append(v / np.linalg.norm(v))
+    return np.asarray(out, dtype=np.float32)
+
+
+def item(doc: str, title: str, hours: float, language: str = "en") -> StoryInput:
+    return StoryInput(doc, f"sha-{doc}", title, "", language, T0 + timedelta(hours=hours))
+
+
+def groups(assignments: Sequence[stories.Assignment]) -> dict[str, str]:
+    return {a.id: a.story for a in assignments}
+
+
+def test_same_event_joins_other_events_start_stories() -> None:
+    items = [
+        item("a", "River flood closes roads", 0),
+        item("b", "Flood waters rise in the valley", 2),
+        item("c", "Election called for May", 3),
+        item("d", "Dock strike halts exports", 4),
+        item("e", "Second day of flood", 20),
+    ]
+    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9)))
+    assert got["a"] == got["b"] == got["e"]
+    assert len({got["a"], got["c"], got["d"]}) == 3
+
+
+def test_a_closed_story_takes_no_more_articles() -> None:
+    items = [item("a", "River flood closes roads", 0), item("b", "Flood again in the valley", 24 * 10)]
+    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9, window_days=3)))
+    assert got["a"] != got["b"]
+    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9, window_days=30)))
+    assert got["a"] == got["b"]
+
+
+def test_order_of_input_does_not_matter() -> None:
+    items = [item(str(i), f"{EVENTS[i % 4]} report number {i}", i * 5) for i in range(24)]
+    forward = groups(assign(items, fake_embed))
+    backward = groups(assign(list(reversed(items)), fake_embed))
+    assert forward == backward
+
+
+def test_near_copies_are_marked_in_the_same_language_only() -> None:
+    text = "Dock strike halts exports at the northern port for a third day, unions say"
+    items = [
+        item("orig", text, 0),
+        item("copy", text + ".", 1),
+        item("other-lang", text, 2, language="fr"),
+        item("different", "Dock strike ends after pay deal", 3),
+    ]
+    by_id = {a.id: a for a in assign(items, fake_embed)}
+    assert by_id["copy"].copy_of == ("orig", "sha-orig")
+    assert by_id["orig"].copy_of is None and by_id["other-lang"].copy_of is None
+    assert by_id["different"].copy_of is None
+
+
+def test_anchors_tell_numbers_and_names_apart() -> None:
+    numbers, names = anchors("Quake of magnitude 6,1 hits southern Перу near Arequipa")
+    assert "6.1" in numbers and {"peru", "arequ"} <= names
+    assert transliterate("Киев") == "kiev"
+    config = StoryConfig()
+    same = stories.anchor_adjustment(anchors("Quake of 6.1 in Peru"), anchors("Sismo de 6,1 en Perú"), config)
+    other = stories.anchor_adjustment(
+        anchors("Quake of 6.1 in Peru"), anchors("Quake of 5.8 in Turkey"), config
+    )
+    assert same > 0 > other
+
+
+def test_index_stays_bounded_by_the_window() -> None:
+    index = StoryIndex(StoryConfig(window_days=1))
+    for i in range(60):
+        doc = item(str(i), f"{EVENTS[i % 4]} day {i}", i * 12)
+        index.add(doc, fake_embed([doc.text])[0])
+    assert index.active <= 8  # four events, at most two windows' worth, not 60 articles
+
+
+def _store_with(tmp_path: Path, items: Sequence[StoryInput]) -> CorpusStore:
+    from corpus_fixtures import make_analysis
+
+    store = CorpusStore(tmp_path / "s.db")
+    rows = []
+    for it in items:
+        a = make_analysis(it.id, [], published=it.published, title=it.title)
+        rows.append(a.model_copy(update={"content_sha256": it.content_sha256}))
+    store.save(rows)
+    return store
+
+
+def test_incremental_runs_keep_earlier_stories(tmp_path: Path) -> None:
+    first = [item("a", "River flood closes roads", 0), item("b", "Election called for May", 1)]
+    later = [item("c", "Flood waters rise in the valley", 5), item("d", "Vaccine rollout starts", 6)]
+    with _store_with(tmp_path, first) as store:
+        done = stories.assign_pending(store, fake_embed)
+        assert len(done) == 2 and stories.pending_count(store) == 0
+        before = dict(stories.assignments(store))
+        store.save([])  # nothing new: nothing to do
+        assert stories.assign_pending(store, fake_embed) == []
+    with _store_with(tmp_path, later) as store:  # same file: the new articles join it
+        stories.assign_pending(store, fake_embed)
+        after = dict(stories.assignments(store))
+    assert {k: after[k] for k in before} == before
+    assert after["c"] == after["a"] and after["d"] not in (after["a"], after["b"])
+    # Assigning everything at once gives the same grouping.
+    assert groups(assign(first + later, fake_embed)) == after
+
+
+def test_summaries_and_timeline(tmp_path: Path) -> None:
+    items = [
+        item("a", "River flood closes roads", 0),
+        item("b", "Flood waters rise in the valley", 2),
+        item("c", "Election called for May", 3),
+    ]
+    with _store_with(tmp_path, items) as store:
+        stories.assign_pending(store, fake_embed)
+        rows = stories.story_summaries(store, top=5)
+        assert [r["articles"] for r in rows] == [2, 1]
+        assert rows[0]["first"]["id"] == "a"  # type: ignore[index]
+        timeline = stories.story_timeline(store, str(rows[0]["story"]))
+        assert [m.id for m in timeline] == ["a", "b"]
+        assert stories.story_timeline(store, "S-none") == []
+
+
+def test_bcubed_and_pairwise_by_hand() -> None:
+    gold = {"a": "1", "b": "1", "c": "1", "d": "2"}
+    pred = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    s = score_clusters(gold, pred)
+    # precision: a,b: 2/2; c: 1/2; d: 1/2 -> 3/4. recall: a,b: 2/3; c: 1/3; d: 1 -> 2/3.
+    assert s.bcubed_precision == pytest.approx(0.75) and s.bcubed_recall == pytest.approx(2 / 3)
+    assert s.pairwise_precision == pytest.approx(0.5) and s.pairwise_recall == pytest.approx(1 / 3)
+    perfect = score_clusters(gold, {"a": "p", "b": "p", "c": "p", "d": "q"})
+    assert perfect.bcubed_f1 == 1.0 and perfect.pairwise_f1 == 1.0
+    with pytest.raises(ValueError, match="no article"):
+        score_clusters(gold, {"z": "1"})
+
+
+def test_cli_stories_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrascope.cli.entry import run as run_cli
+    from narrascope.nlp import embed
+
+    monkeypatch.setattr(embed.Embedder, "embed", lambda self, texts: fake_embed(texts))
+    records = [
+        {"id": "a", "title": "River flood closes roads", "published": "2025-03-01T08:00:00Z"},
+        {"id": "b", "title": "Flood waters rise in the valley", "published": "2025-03-01T10:00:00Z"},
+        {"id": "c", "title": "Election called for May", "published": "2025-03-02T10:00:00Z"},
+    ]
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps({**r, "text": r["title"]}) + "\n" for r in records), "utf-8")
+    db = tmp_path / "s.db"
+    assert (
+        run_cli(["batch", str(corpus), "--fast", "--out", str(tmp_path / "o.jsonl"), "--store", str(db)]) == 0
+    )
+    pred = tmp_path / "pred.tsv"
+    assert run_cli(["corpus", "stories", "--store", str(db), "--assignments", str(pred)]) == 0
+    lines = dict(line.split("\t") for line in pred.read_text().splitlines())
+    assert lines["a"] == lines["b"] != lines["c"]
+    assert (
+        run_cli(["corpus", "story", lines["a"], "--store", str(db), "--plot", str(tmp_path / "t.png")]) == 0
+    )
+    assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
+    assert run_cli(["corpus", "story", "S000", "--store", str(db)]) == 2
