@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from narrascope.eval.stories import score_clusters
 
 EVENTS = ("flood", "election", "strike", "vaccine")
 T0 = datetime(2025, 3, 1, 8)
+RAW = StoryConfig(threshold=0.9, window_days=3, center=False, cross_language=0.0)
+"""Plain cosines: the stand-in vectors have no common component to remove."""
 
 
 def fake_embed(texts: Sequence[str]) -> np.ndarray:
@@ -51,23 +54,23 @@ def test_same_event_joins_other_events_start_stories() -> None:
         item("d", "Dock strike halts exports", 4),
         item("e", "Second day of flood", 20),
     ]
-    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9)))
+    got = groups(assign(items, fake_embed, RAW))
     assert got["a"] == got["b"] == got["e"]
     assert len({got["a"], got["c"], got["d"]}) == 3
 
 
 def test_a_closed_story_takes_no_more_articles() -> None:
     items = [item("a", "River flood closes roads", 0), item("b", "Flood again in the valley", 24 * 10)]
-    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9, window_days=3)))
+    got = groups(assign(items, fake_embed, replace(RAW, window_days=3)))
     assert got["a"] != got["b"]
-    got = groups(assign(items, fake_embed, StoryConfig(threshold=0.9, window_days=30)))
+    got = groups(assign(items, fake_embed, replace(RAW, window_days=30)))
     assert got["a"] == got["b"]
 
 
 def test_order_of_input_does_not_matter() -> None:
     items = [item(str(i), f"{EVENTS[i % 4]} report number {i}", i * 5) for i in range(24)]
-    forward = groups(assign(items, fake_embed))
-    backward = groups(assign(list(reversed(items)), fake_embed))
+    forward = groups(assign(items, fake_embed, RAW))
+    backward = groups(assign(list(reversed(items)), fake_embed, RAW))
     assert forward == backward
 
 
@@ -79,7 +82,7 @@ def test_near_copies_are_marked_in_the_same_language_only() -> None:
         item("other-lang", text, 2, language="fr"),
         item("different", "Dock strike ends after pay deal", 3),
     ]
-    by_id = {a.id: a for a in assign(items, fake_embed)}
+    by_id = {a.id: a for a in assign(items, fake_embed, RAW)}
     assert by_id["copy"].copy_of == ("orig", "sha-orig")
     assert by_id["orig"].copy_of is None and by_id["other-lang"].copy_of is None
     assert by_id["different"].copy_of is None
@@ -97,8 +100,13 @@ def test_anchors_tell_numbers_and_names_apart() -> None:
     assert same > 0 > other
 
 
+def test_centering_uses_the_shipped_title_mean() -> None:
+    mean = stories.title_mean()
+    assert mean.shape == (384,) and 0.5 < float(np.linalg.norm(mean)) < 1.0  # e5 is anisotropic
+
+
 def test_index_stays_bounded_by_the_window() -> None:
-    index = StoryIndex(StoryConfig(window_days=1))
+    index = StoryIndex(replace(RAW, window_days=1))
     for i in range(60):
         doc = item(str(i), f"{EVENTS[i % 4]} day {i}", i * 12)
         index.add(doc, fake_embed([doc.text])[0])
@@ -121,18 +129,18 @@ def test_incremental_runs_keep_earlier_stories(tmp_path: Path) -> None:
     first = [item("a", "River flood closes roads", 0), item("b", "Election called for May", 1)]
     later = [item("c", "Flood waters rise in the valley", 5), item("d", "Vaccine rollout starts", 6)]
     with _store_with(tmp_path, first) as store:
-        done = stories.assign_pending(store, fake_embed)
+        done = stories.assign_pending(store, fake_embed, RAW)
         assert len(done) == 2 and stories.pending_count(store) == 0
         before = dict(stories.assignments(store))
         store.save([])  # nothing new: nothing to do
-        assert stories.assign_pending(store, fake_embed) == []
+        assert stories.assign_pending(store, fake_embed, RAW) == []
     with _store_with(tmp_path, later) as store:  # same file: the new articles join it
-        stories.assign_pending(store, fake_embed)
+        stories.assign_pending(store, fake_embed, RAW)
         after = dict(stories.assignments(store))
     assert {k: after[k] for k in before} == before
     assert after["c"] == after["a"] and after["d"] not in (after["a"], after["b"])
     # Assigning everything at once gives the same grouping.
-    assert groups(assign(first + later, fake_embed)) == after
+    assert groups(assign(first + later, fake_embed, RAW)) == after
 
 
 def test_summaries_and_timeline(tmp_path: Path) -> None:
@@ -142,7 +150,7 @@ def test_summaries_and_timeline(tmp_path: Path) -> None:
         item("c", "Election called for May", 3),
     ]
     with _store_with(tmp_path, items) as store:
-        stories.assign_pending(store, fake_embed)
+        stories.assign_pending(store, fake_embed, RAW)
         rows = stories.story_summaries(store, top=5)
         assert [r["articles"] for r in rows] == [2, 1]
         assert rows[0]["first"]["id"] == "a"  # type: ignore[index]
@@ -169,6 +177,8 @@ def test_cli_stories_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     from narrascope.nlp import embed
 
     monkeypatch.setattr(embed.Embedder, "embed", lambda self, texts: fake_embed(texts))
+    # The shipped mean is of real e5 title vectors; the stand-in vectors share nothing with it.
+    monkeypatch.setattr(stories, "title_mean", lambda: np.zeros(8, dtype=np.float32))
     records = [
         {"id": "a", "title": "River flood closes roads", "published": "2025-03-01T08:00:00Z"},
         {"id": "b", "title": "Flood waters rise in the valley", "published": "2025-03-01T10:00:00Z"},

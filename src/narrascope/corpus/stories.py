@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 import numpy as np
 
@@ -52,8 +53,8 @@ _CYRILLIC = {
 class StoryConfig:
     """How close is close enough, and for how long a story stays open."""
 
-    threshold: float = 0.90
-    window_days: float = 3.0
+    threshold: float = 0.35
+    window_days: float = 2.0
     anchor_bonus: float = 0.02
     """Added per shared anchor (number or name), at most ``max_anchor_bonus`` in all."""
     max_anchor_bonus: float = 0.04
@@ -62,6 +63,13 @@ class StoryConfig:
     copy_jaccard: float = 0.8
     link: str = "centroid"
     """``centroid`` (cosine to the story's mean vector) or ``max`` (to its closest member)."""
+    center: bool = True
+    """Subtract the mean vector of the articles seen so far before comparing."""
+    prior_weight: float = 100.0
+    """How many articles the shipped mean title vector counts for against the running mean."""
+    cross_language: float = 0.2
+    """Added to the similarity with another language's articles: the same event told in two
+    languages scores lower in e5 than two tellings in one language."""
 
 
 @dataclass
@@ -97,6 +105,22 @@ class _Story:
     total: np.ndarray  # sum of member vectors
     last: datetime | None
     members: list[int] = field(default_factory=list)  # rows of the index matrix
+    numbers: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    languages: Counter[str] = field(default_factory=Counter)
+
+
+@cache
+def title_mean() -> np.ndarray:
+    """The mean e5 vector of 2,242 news titles (shipped; ``benchmarks/stories_title_mean.py``)."""
+    from narrascope.models.artifacts import artifact_dir
+
+    path = artifact_dir("stories", "NARRASCOPE_STORIES_DIR") / "title_mean.npy"
+    return np.load(path).astype(np.float32)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(1e-9, float(np.linalg.norm(vector)))
 
 
 def story_id(first_id: str, first_sha256: str) -> str:
@@ -129,8 +153,10 @@ def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return numbers, frozenset(names)
 
 
-def anchor_adjustment(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
-                      config: StoryConfig) -> float:  # fmt: skip
+Anchors = tuple[frozenset[str], frozenset[str]] | tuple[set[str], set[str]]
+
+
+def anchor_adjustment(a: Anchors, b: Anchors, config: StoryConfig) -> float:
     shared = len(a[0] & b[0]) + len(a[1] & b[1])
     bonus = min(config.max_anchor_bonus, config.anchor_bonus * shared)
     if a[0] and b[0] and not a[0] & b[0]:
@@ -190,8 +216,11 @@ class StoryIndex:
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._rows: list[str] = []  # story of each row
         self._anchors: list[tuple[frozenset[str], frozenset[str]]] = []
+        self._languages: list[str] = []
         self._copies = CopyFinder(self.config.copy_jaccard)
         self._now: datetime | None = None
+        self._seen_total: np.ndarray | float = 0.0
+        self._seen = 0
 
     def seed(self, item: StoryInput, vector: np.ndarray, story: str) -> None:
         """Take in an article assigned earlier (incremental runs rebuild the active window)."""
@@ -199,7 +228,7 @@ class StoryIndex:
         target = self._by_id.get(story)
         if target is None:
             target = self._open(story, vector, when)
-        self._join(target, vector, anchors(item.text), when)
+        self._join(target, vector, anchors(item.text), when, item.language)
         self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
         self._tick(when)
 
@@ -207,11 +236,11 @@ class StoryIndex:
         when = item.published or self._now
         self._expire(when)
         marks = anchors(item.text)
-        story, similarity = self._best(vector, marks)
+        story, similarity = self._best(vector, marks, item.language)
         if story is None or similarity < self.config.threshold:
             story = self._open(story_id(item.id, item.content_sha256), vector, when)
             similarity = 1.0
-        self._join(story, vector, marks, when)
+        self._join(story, vector, marks, when, item.language)
         copy = self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
         self._tick(when)
         copy_of = (copy.split("\x00", 1)[0], copy.split("\x00", 1)[1]) if copy else None
@@ -230,45 +259,56 @@ class StoryIndex:
             self._now = when
 
     def _best(
-        self, vector: np.ndarray, marks: tuple[frozenset[str], frozenset[str]]
+        self, vector: np.ndarray, marks: tuple[frozenset[str], frozenset[str]], language: str
     ) -> tuple[_Story | None, float]:
         if not self._stories:
             return None, 0.0
+        # Centering removes what all news titles share, which otherwise packs every cosine
+        # into a narrow band near 0.8 (e5's anisotropy); the mean is of the articles seen so far.
+        mean = self._mean() if self.config.center else 0.0
+        probe = _unit(vector - mean)
         if self.config.link == "max":
-            scores = self._vectors @ vector
-            by_story: dict[str, tuple[float, int]] = {}
+            rows = self._vectors - mean
+            scores = (rows / np.maximum(1e-9, np.linalg.norm(rows, axis=1, keepdims=True))) @ probe
+            by_story: dict[str, float] = {}
             for row, (number, score) in enumerate(zip(self._rows, scores, strict=True)):
                 adjusted = float(score) + anchor_adjustment(marks, self._anchors[row], self.config)
-                if number not in by_story or adjusted > by_story[number][0]:
-                    by_story[number] = (adjusted, row)
-            number, (score, _row) = max(by_story.items(), key=lambda kv: kv[1][0])
+                if self._languages[row] != language:
+                    adjusted += self.config.cross_language
+                by_story[number] = max(adjusted, by_story.get(number, -2.0))
+            number, score = max(by_story.items(), key=lambda kv: kv[1])
             return self._by_id[number], score
-        best: tuple[float, _Story | None] = (-2.0, None)
-        for story in self._stories:
-            centre = story.total / max(1e-9, float(np.linalg.norm(story.total)))
-            story_marks = self._story_anchors(story)
-            score = float(centre @ vector) + anchor_adjustment(marks, story_marks, self.config)
-            if score > best[0]:
-                best = (score, story)
-        return best[1], best[0]
+        sizes = np.array([len(st.members) for st in self._stories], dtype=np.float32)[:, None]
+        centres = np.stack([st.total for st in self._stories]) / sizes - mean
+        scores = (centres / np.maximum(1e-9, np.linalg.norm(centres, axis=1, keepdims=True))) @ probe
+        for k, story in enumerate(self._stories):
+            scores[k] += anchor_adjustment(marks, (story.numbers, story.names), self.config)
+            if self.config.cross_language:
+                foreign = 1.0 - story.languages[language] / len(story.members)
+                scores[k] += self.config.cross_language * foreign
+        best = int(np.argmax(scores))
+        return self._stories[best], float(scores[best])
 
-    def _story_anchors(self, story: _Story) -> tuple[frozenset[str], frozenset[str]]:
-        numbers: set[str] = set()
-        names: set[str] = set()
-        for row in story.members:
-            numbers |= self._anchors[row][0]
-            names |= self._anchors[row][1]
-        return frozenset(numbers), frozenset(names)
+    def _mean(self) -> np.ndarray:
+        """The running mean of the vectors seen, starting from the shipped title mean."""
+        k = self.config.prior_weight
+        return (title_mean() * k + self._seen_total) / (k + self._seen)
 
     def _join(self, story: _Story, vector: np.ndarray, marks: tuple[frozenset[str], frozenset[str]],
-              when: datetime | None) -> None:  # fmt: skip
+              when: datetime | None, language: str) -> None:  # fmt: skip
         story.total = story.total + vector
+        story.numbers |= marks[0]
+        story.names |= marks[1]
+        story.languages[language] += 1
+        self._seen_total = self._seen_total + vector
+        self._seen += 1
         if when is not None and (story.last is None or when > story.last):
             story.last = when
         row = len(self._rows)
         self._vectors = vector[None, :].copy() if row == 0 else np.vstack([self._vectors, vector[None, :]])
         self._rows.append(story.number)
         self._anchors.append(marks)
+        self._languages.append(language)
         story.members.append(row)
 
     def _expire(self, when: datetime | None) -> None:
@@ -284,6 +324,7 @@ class StoryIndex:
         self._vectors = self._vectors[rows] if rows else np.zeros((0, self._vectors.shape[1]), np.float32)
         self._rows = [self._rows[r] for r in rows]
         self._anchors = [self._anchors[r] for r in rows]
+        self._languages = [self._languages[r] for r in rows]
         for story in keep:
             story.members = [remap[r] for r in story.members]
         self._stories = keep
