@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -53,7 +53,7 @@ _CYRILLIC = {
 class StoryConfig:
     """How close is close enough, and for how long a story stays open."""
 
-    threshold: float = 0.35
+    threshold: float = 0.30
     window_days: float = 2.0
     anchor_bonus: float = 0.02
     """Added per shared anchor (number or name), at most ``max_anchor_bonus`` in all."""
@@ -67,7 +67,7 @@ class StoryConfig:
     """Subtract the mean vector of the articles seen so far before comparing."""
     prior_weight: float = 100.0
     """How many articles the shipped mean title vector counts for against the running mean."""
-    cross_language: float = 0.2
+    cross_language: float = 0.1
     """Added to the similarity with another language's articles: the same event told in two
     languages scores lower in e5 than two tellings in one language."""
 
@@ -175,32 +175,54 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 
 
 class CopyFinder:
-    """Near-copies among the articles seen so far, per language (MinHash LSH, datasketch)."""
+    """Near-copies among recent articles, per language (MinHash LSH, datasketch).
 
-    def __init__(self, threshold: float) -> None:
+    Articles older than ``keep_days`` before the newest one are dropped from the index, so
+    its size follows the flow of news, not the size of the store.
+    """
+
+    def __init__(self, threshold: float, keep_days: float = 7.0) -> None:
         from datasketch import MinHashLSH
 
         self._threshold = threshold
+        self._keep = timedelta(days=keep_days)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._make_lsh = MinHashLSH
         self._hashes: dict[str, object] = {}
         self._order: dict[str, int] = {}
+        self._arrived: deque[tuple[datetime, str]] = deque()
+        self._count = 0
 
-    def find_then_add(self, key: str, language: str, text: str) -> str | None:
-        """The earliest seen article ``text`` nearly repeats (same language), then remember it."""
+    def find_then_add(self, key: str, language: str, text: str, when: datetime | None = None) -> str | None:
+        """The earliest kept article ``text`` nearly repeats (same language); then keep it too."""
         from datasketch import MinHash
 
         words = shingles(text)
         if not words:
             return None
+        if when is not None:
+            self._forget_before(when - self._keep)
         digest = MinHash(num_perm=NUM_PERM, seed=1)
         for w in words:
             digest.update(f"{language}\x00{w}".encode())
         hits = [k for k in self._lsh.query(digest) if digest.jaccard(self._hashes[k]) >= self._threshold]  # type: ignore[arg-type]
-        self._lsh.insert(key, digest)
-        self._hashes[key] = digest
-        self._order[key] = len(self._order)
+        if key not in self._hashes:
+            self._lsh.insert(key, digest)
+            self._hashes[key] = digest
+            self._order[key] = self._count
+            self._count += 1
+            if when is not None:
+                self._arrived.append((when, key))
+        hits = [k for k in hits if k != key]
         return min(hits, key=self._order.__getitem__) if hits else None
+
+    def _forget_before(self, limit: datetime) -> None:
+        while self._arrived and self._arrived[0][0] < limit:
+            _, old = self._arrived.popleft()
+            self._lsh.remove(old)
+            del self._hashes[old], self._order[old]
+
+    def __len__(self) -> int:
+        return len(self._hashes)
 
 
 # --------------------------------------------------------------------------- assignment
@@ -229,7 +251,7 @@ class StoryIndex:
         if target is None:
             target = self._open(story, vector, when)
         self._join(target, vector, anchors(item.text), when, item.language)
-        self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
+        self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text, when)
         self._tick(when)
 
     def add(self, item: StoryInput, vector: np.ndarray) -> Assignment:
@@ -241,7 +263,8 @@ class StoryIndex:
             story = self._open(story_id(item.id, item.content_sha256), vector, when)
             similarity = 1.0
         self._join(story, vector, marks, when, item.language)
-        copy = self._copies.find_then_add(f"{item.id}\x00{item.content_sha256}", item.language, item.text)
+        key = f"{item.id}\x00{item.content_sha256}"
+        copy = self._copies.find_then_add(key, item.language, item.text, when)
         self._tick(when)
         copy_of = (copy.split("\x00", 1)[0], copy.split("\x00", 1)[1]) if copy else None
         return Assignment(
@@ -333,6 +356,10 @@ class StoryIndex:
     @property
     def active(self) -> int:
         return len(self._stories)
+
+    @property
+    def kept_for_copies(self) -> int:
+        return len(self._copies)
 
 
 def time_order(items: Iterable[StoryInput]) -> list[StoryInput]:
