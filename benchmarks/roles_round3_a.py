@@ -37,7 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from narrascope.eval.roles import MentionLine, read_role_training
+from narrascope.eval.roles import read_role_training
 from narrascope.eval.semeval import read_training_folder
 from narrascope.languages import one_hot
 from narrascope.models.roles import RoleClassifier, RoleConfig
@@ -171,7 +171,9 @@ def fit_fold(Xtr, fine_tr: Sequence[Sequence[str]], Xte, labels: list[str], C: f
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--cache", type=Path, required=True, help="passage-embedding cache (a copy; it is written)")
+    ap.add_argument(
+        "--cache", type=Path, required=True, help="passage-embedding cache (a copy; it is written)"
+    )
     ap.add_argument("--work", type=Path, required=True, help="where out-of-fold probabilities go")
     ap.add_argument("--only", default="", help="comma-separated variant names")
     args = ap.parse_args()
@@ -179,7 +181,7 @@ def main() -> None:
     only = {v for v in args.only.split(",") if v}
 
     mentions, texts, langs = read_role_training(args.data)
-    sentences, strings, spans = mention_texts(mentions, texts)
+    sentences, strings, _ = mention_texts(mentions, texts)
     lang_list = [langs[m.article_id] for m in mentions]
     lang_arr = np.array(lang_list)
     groups = [sha(texts[m.article_id]) for m in mentions]
@@ -230,7 +232,11 @@ def main() -> None:
             narr_docs[d.content_hash] = (d.text, d.narratives | (prev[1] if prev else frozenset()))
         print(f"{len(narr_docs)} narrative-labelled articles (unique texts)", flush=True)
         prof_tr, prof_te = oof_profiles(role_articles, texts, folds_articles, narr_docs)
-        np.savez(prof_file, **{f"tr{k}": p for k, p in enumerate(prof_tr)}, **{f"te{k}": p for k, p in enumerate(prof_te)})
+        np.savez(
+            prof_file,
+            **{f"tr{k}": p for k, p in enumerate(prof_tr)},
+            **{f"te{k}": p for k, p in enumerate(prof_te)},
+        )
         print(f"narrative profiles in {time.time() - t:.0f}s", flush=True)
     # the test-side profile of every mention (each article is in exactly one test fold)
     P_all = np.zeros((len(mentions), PROFILE_DIM))
@@ -243,7 +249,9 @@ def main() -> None:
         for i in range(len(mentions))
         if groups[i] in narr_gold and any(n != "Other" for n in narr_gold[groups[i]])
     ]
-    print(f"out-of-fold domain accuracy (mentions of domain-labelled articles): {np.mean(dom_ok):.3f} of {len(dom_ok)}")
+    print(
+        f"out-of-fold domain accuracy (mentions of domain-labelled articles): {np.mean(dom_ok):.3f} of {len(dom_ok)}"
+    )
 
     print(
         "| variant | EMR | micro F1 | main | lang-mean EMR | lang-mean main | "
@@ -256,7 +264,9 @@ def main() -> None:
     def show(name: str, P: np.ndarray, seconds: float = 0.0) -> None:
         r2.print_row(r2.score(name, P, mentions, folds, langs, clf, seconds))
 
-    def cv(name: str, make: Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]], **kw) -> None:
+    def cv(
+        name: str, make: Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]], **kw
+    ) -> None:
         """``make(train, test, k)`` → (Xtr, Xte) per fold; cached out-of-fold probabilities."""
         if only and name not in only and name != "base":
             return
@@ -345,6 +355,7 @@ def main() -> None:
                 for n in ns:
                     if n in NARRATIVES:
                         gold_prof[i, 1 + NARRATIVES.index(n)] = 1.0
+
         def prof_gold(tr, te, k):
             a, b = prof_tr[k][m_art[tr]].copy(), prof_te[k][m_art[te]].copy()
             a[has_gold[m_art[tr]]] = gold_prof[m_art[tr]][has_gold[m_art[tr]]]
@@ -362,7 +373,6 @@ def main() -> None:
         cv("x_narr_gold", make_gold)
 
     Pb = results["base"]
-    sim_te: list[np.ndarray] = []
 
     def knn(prof_weight: float, k_nb: int = 5, tau: float = 0.05) -> np.ndarray:
         Pk = np.zeros_like(Y)
@@ -444,12 +454,40 @@ def main() -> None:
                 show(f"shipped blend + {tag} w={w:g}", (1 - w) * shipped + w * Pp)
             results[f"prior_{by_domain}_{alpha:g}"] = Pp
 
+    def fold_lm(P: np.ndarray) -> np.ndarray:
+        """Language-mean EMR of each fold's test mentions."""
+        hit = np.array(
+            [set(p.fine_roles) == set(m.fine_roles) for m, p in zip(mentions, clf.decode(P), strict=True)]
+        )
+        return np.array([np.mean([hit[te][lang_arr[te] == lg].mean() for lg in LANGS]) for _, te in folds])
+
+    def fold_en_main(P: np.ndarray) -> np.ndarray:
+        main = np.array([p.main_role == m.main_role for m, p in zip(mentions, clf.decode(P), strict=True)])
+        return np.array([main[te][lang_arr[te] == "EN"].mean() for _, te in folds])
+
+    paired: dict[str, np.ndarray] = {}
     # combinations
     for name in ("prof_w1", "prof_w3", "x_domain", "x_narr", "x_narr32", "x_narr_sm16", "x_narr_gold"):
         if name in results:
             Kp = knn(1.0)
             show(f"{name} + nearest mentions (sim + cos profile) w=0.2", 0.8 * results[name] + 0.2 * Kp)
             show(f"{name} + nearest mentions (shipped memory) w=0.2", 0.8 * results[name] + 0.2 * K0)
+            paired[name] = 0.8 * results[name] + 0.2 * K0
+
+    # paired per-fold comparison with the shipped blend (same test mentions in each fold)
+    ref, ref_en = fold_lm(shipped), fold_en_main(shipped)
+    print("\nper fold: language-mean EMR, EN main accuracy (shipped blend; variant + shipped memory)")
+    print(
+        "shipped: " + " ".join(f"{v:.3f}" for v in ref) + " | EN main " + " ".join(f"{v:.3f}" for v in ref_en)
+    )
+    for name, P in paired.items():
+        d, d_en = fold_lm(P) - ref, fold_en_main(P) - ref_en
+        print(
+            f"{name}: lang-mean EMR diff per fold "
+            + " ".join(f"{v:+.3f}" for v in d)
+            + f" (mean {d.mean():+.3f}, sd {d.std():.3f}); EN main diff "
+            + " ".join(f"{v:+.3f}" for v in d_en)
+        )
 
 
 if __name__ == "__main__":
