@@ -199,3 +199,24 @@ def test_cli_stories_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     )
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
     assert run_cli(["corpus", "story", "S000", "--store", str(db)]) == 2
+
+
+def test_api_lists_stories_and_timelines(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from narrascope.server import ServerConfig, create_app
+
+    items = [
+        item("a", "River flood closes roads", 0),
+        item("b", "Flood waters rise in the valley", 2),
+        item("c", "Election called for May", 3),
+    ]
+    with _store_with(tmp_path, items) as store:
+        stories.assign_pending(store, fake_embed, RAW)
+    config = ServerConfig(store=tmp_path / "s.db", extra_hosts=("testserver",))
+    with TestClient(create_app(config)) as client:
+        listed = client.get("/api/v1/stories", params={"top": 5}).json()
+        assert [s["articles"] for s in listed] == [2, 1]
+        timeline = client.get(f"/api/v1/stories/{listed[0]['story']}").json()
+        assert [m["id"] for m in timeline] == ["a", "b"] and timeline[0]["similarity"] == 1.0
+        assert client.get("/api/v1/stories/S-unknown").status_code == 404

@@ -35,6 +35,8 @@ from narrascope.server.models import (
     ArticleSummary,
     EntityRow,
     StatsResponse,
+    StoryArticle,
+    StorySummary,
     TrendResponse,
 )
 from narrascope.server.workers import AnalysisWorker, ProfileName, SensitivityName
@@ -254,3 +256,32 @@ def taxonomy() -> list[Domain]:
     """The domains, narratives and sub-narratives with their descriptions."""
     tax = default_taxonomy()
     return [tax.domains[code] for code in sorted(tax.domains)]
+
+
+@router.get("/stories", response_model=list[StorySummary], tags=["corpus"])
+def list_stories(
+    request: Request,
+    since: datetime | None = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    top: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> list[StorySummary]:
+    """Stories, largest first (``narrascope corpus stories --json``)."""
+    from narrascope.corpus import stories
+
+    with open_store(request) as store:
+        rows = stories.story_summaries(store, since=since, language=language, top=top)
+    return [StorySummary.model_validate(row) for row in rows]
+
+
+@router.get("/stories/{story}", response_model=list[StoryArticle], tags=["corpus"])
+def get_story(request: Request, story: str) -> list[StoryArticle]:
+    """One story's articles in publication order (``narrascope corpus story ID --json``)."""
+    from dataclasses import asdict
+
+    from narrascope.corpus import stories
+
+    with open_store(request) as store:
+        members = stories.story_timeline(store, story)
+    if not members:
+        raise HTTPException(404, detail=f"no story {story!r}")
+    return [StoryArticle.model_validate(asdict(m)) for m in members]

