@@ -118,7 +118,8 @@ def entities_command(
     store: StoreOpt = DEFAULT_STORE,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The entities most often cast in a role, with the articles that do it."""
+    """The entities most often cast in a role, with the articles that do it and, per role, the
+    sentence that shows it (truncated here; in full with --json)."""
     from narrascope.corpus.queries import entities
 
     if role is not None:
@@ -142,9 +143,44 @@ def _entity_table(rows: list[dict[str, Any]], role: str | None) -> None:
     table.add_column("articles", justify="right")
     table.add_column("mentions", justify="right")
     table.add_column("fine roles", overflow="fold")
+    table.add_column("sentence that shows the role", overflow="fold", ratio=2)
     table.add_column("for example", overflow="fold")
     for row in rows:
         fine = ", ".join(f"{k} ({v})" for k, v in list(row["fine_roles"].items())[:3])
         shown = "\n".join(f"{e['id']}: {e['title']}" for e in row["examples"])
-        table.add_row(row["entity"], str(row["articles"]), str(row["mentions"]), fine, shown)
+        table.add_row(
+            escape(row["entity"]),
+            str(row["articles"]),
+            str(row["mentions"]),
+            escape(fine),
+            _evidence_cell(row["evidence"], role),
+            escape(shown),
+        )
     out.print(table)
+
+
+EVIDENCE_CHARS = 140
+"""A sentence longer than this is cut in the table (at a word); --json has it whole."""
+
+
+def _evidence_cell(evidence: dict[str, list[dict[str, Any]]], role: str | None) -> str:
+    """One example sentence per role (only the asked role's with --role), with its article."""
+    lines = []
+    for main_role, found in evidence.items():
+        if not found or (role and main_role != role):
+            continue
+        example = found[0]
+        label = "" if role else f"[b]{main_role}[/b]: "
+        lines.append(f"{label}“{escape(shorten(example['sentence']))}” [dim]({escape(example['id'])})[/dim]")
+    return "\n".join(lines) or "[dim]no sentence stored[/dim]"
+
+
+def shorten(sentence: str, limit: int = EVIDENCE_CHARS) -> str:
+    """``sentence`` on one line, cut at a word boundary with an ellipsis when over ``limit``."""
+    flat = " ".join(sentence.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -90,7 +91,20 @@ def _v2(db: sqlite3.Connection) -> None:
         """,
     )
     for row in db.execute("SELECT id, content_sha256, analysis FROM articles").fetchall():
-        _insert_entities(db, Analysis.model_validate_json(upgrade_analysis_json(row[2])))
+        a = Analysis.model_validate_json(upgrade_analysis_json(row[2]))
+        rows = [
+            (
+                a.id,
+                a.content_sha256,
+                e.name,
+                e.main_role,
+                json.dumps(e.fine_roles),
+                len(e.mentions),
+                e.confidence,
+            )
+            for e in a.entities or []
+        ]
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _v3(db: sqlite3.Connection) -> None:
@@ -105,6 +119,75 @@ def _v3(db: sqlite3.Connection) -> None:
             "UPDATE articles SET analysis = ? WHERE id = ? AND content_sha256 = ?",
             (upgrade_analysis_json(raw), doc_id, sha),
         )
+
+
+def has_fts5(db: sqlite3.Connection) -> bool:
+    """Whether this SQLite was built with FTS5 (Python's bundled one usually is)."""
+    try:
+        db.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+    except sqlite3.OperationalError:
+        return False
+    db.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+_FTS_DELETE = (
+    "INSERT INTO texts_fts (texts_fts, rowid, title, text) VALUES ('delete', old.docid, old.title, old.text)"
+)
+FTS_SQL = [
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(title, text, content='texts', content_rowid='docid', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN "
+    "INSERT INTO texts_fts (rowid, title, text) VALUES (new.docid, new.title, new.text); END",
+    f"CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN {_FTS_DELETE}; END",
+    "CREATE TRIGGER texts_au AFTER UPDATE ON texts BEGIN "
+    f"{_FTS_DELETE}; "
+    "INSERT INTO texts_fts (rowid, title, text) VALUES (new.docid, new.title, new.text); END",
+]
+"""The full-text index over ``texts``: external content (no second copy of the text), kept
+in step with ``texts`` by triggers."""
+
+
+def _v4(db: sqlite3.Connection) -> None:
+    # Version 4 (the workspace's corpus pages): the article text for full-text search and
+    # for showing a stored article marked up; the entity's case-folded key and evidence
+    # sentence so rankings and per-entity pages are SQL; indexes for the list filters and
+    # the dashboard aggregates. Text lives in its own table (an INTEGER PRIMARY KEY, which
+    # VACUUM never renumbers, is what the FTS index points to); older rows get their title
+    # only (text NULL), so they stay findable by title.
+    _script(
+        db,
+        """
+        CREATE TABLE texts (
+            docid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT,                 -- Article.content (offsets index it), NULL if not kept
+            UNIQUE (id, content_sha256),
+            FOREIGN KEY (id, content_sha256) REFERENCES articles ON DELETE CASCADE
+        );
+        ALTER TABLE entities ADD COLUMN key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE entities ADD COLUMN evidence TEXT;
+        CREATE INDEX articles_order ON articles (published IS NULL, published DESC, analysed_at DESC, id);
+        CREATE INDEX articles_language ON articles (language, published);
+        CREATE INDEX articles_outlet ON articles (outlet, published);
+        CREATE INDEX articles_other ON articles (other, published);
+        CREATE INDEX articles_dims
+            ON articles (id, content_sha256, published, language, outlet, domain, other);
+        CREATE INDEX narratives_cover ON narratives (id, content_sha256, parent, label);
+        CREATE INDEX narratives_label_cover ON narratives (label, parent, id, content_sha256);
+        CREATE INDEX entities_key ON entities (key, main_role, id, content_sha256);
+        CREATE INDEX entities_role_key ON entities (main_role, key, id, content_sha256, mentions)
+        """,
+    )
+    if has_fts5(db):  # without FTS5, search falls back to LIKE over title and text (slower)
+        for statement in FTS_SQL:
+            db.execute(statement)
+    db.execute("INSERT INTO texts (id, content_sha256, title) SELECT id, content_sha256, title FROM articles")
+    db.execute("DELETE FROM entities")
+    for (raw,) in db.execute("SELECT analysis FROM articles").fetchall():
+        _insert_entities(db, Analysis.model_validate_json(raw))
 
 
 def upgrade_analysis_json(raw: str) -> str:
@@ -124,7 +207,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 
@@ -196,15 +279,33 @@ class CorpusStore:
                 found[key] = row[0]
         return found
 
-    def save(self, analyses: Iterable[Analysis]) -> None:
-        """Insert or replace ``analyses`` in one transaction: all of them are kept, or none."""
+    def save(self, analyses: Iterable[Analysis], texts: Mapping[tuple[str, str], str] | None = None) -> None:
+        """Insert or replace ``analyses`` in one transaction: all of them are kept, or none.
+
+        ``texts`` maps ``(id, content_sha256)`` to the analysed ``Article.content``; an
+        analysis without one is kept with its title only (searchable by title)."""
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        texts = texts or {}
         with self.transaction():
             for analysis in analyses:
-                self._save_one(analysis, now)
+                self._save_one(analysis, now, texts.get((analysis.id, analysis.content_sha256)))
 
-    def _save_one(self, a: Analysis, now: str) -> None:
+    def keep_texts(self, texts: Mapping[tuple[str, str], str]) -> None:
+        """Store the text of already stored articles that were saved without it (before v4)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE texts SET text = ? WHERE id = ? AND content_sha256 = ? AND text IS NULL",
+                [(text, *key) for key, text in texts.items()],
+            )
+
+    def _save_one(self, a: Analysis, now: str, text: str | None) -> None:
         key = (a.id, a.content_sha256)
+        if text is None:  # a re-save without the text keeps the text stored before
+            row = self.db.execute(
+                "SELECT text FROM texts WHERE id = ? AND content_sha256 = ?", key
+            ).fetchone()
+            text = row[0] if row else None
+        self.db.execute("DELETE FROM texts WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute("DELETE FROM articles WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute(
             "INSERT INTO articles (id, content_sha256, title, source, url, outlet, published, language, "
@@ -233,6 +334,15 @@ class CorpusStore:
             rows.extend((*key, s.label, n.label, s.confidence) for s in n.subnarratives)
         self.db.executemany("INSERT INTO narratives VALUES (?, ?, ?, ?, ?)", rows)
         _insert_entities(self.db, a)
+        self.db.execute(
+            "INSERT INTO texts (id, content_sha256, title, text) VALUES (?, ?, ?, ?)", (*key, a.title, text)
+        )
+
+    @cached_property
+    def has_fts(self) -> bool:
+        """Whether the store has the full-text index (SQLite built with FTS5 when it reached v4)."""
+        row = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'texts_fts'").fetchone()
+        return row is not None
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -240,10 +350,29 @@ class CorpusStore:
 
 def _insert_entities(db: sqlite3.Connection, a: Analysis) -> None:
     rows = [
-        (a.id, a.content_sha256, e.name, e.main_role, json.dumps(e.fine_roles), len(e.mentions), e.confidence)
+        (
+            a.id,
+            a.content_sha256,
+            e.name,
+            e.main_role,
+            json.dumps(e.fine_roles),
+            len(e.mentions),
+            e.confidence,
+            entity_key(e.name),
+            e.evidence.text if e.evidence else None,
+        )
         for e in a.entities or []
     ]
-    db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, key, "
+        "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def entity_key(name: str) -> str:
+    """How entity names are grouped across articles: case-folded (SQL lower() is ASCII-only)."""
+    return name.casefold()
 
 
 def utc_iso(value: datetime | None) -> str | None:

@@ -7,8 +7,11 @@ FastAPI's shape ``{"detail": [{"loc": [...], "msg": ...}]}`` so a 422 names the 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -22,7 +25,13 @@ from narrascope.server.models import (
     AnalyseRequest,
     ArticlePage,
     ArticleSummary,
+    CooccurringNarrative,
+    EntityProfile,
+    EntityRole,
     EntityRow,
+    NarrativeProfile,
+    RankedEntity,
+    Series,
     StatsResponse,
     TrendResponse,
 )
@@ -45,9 +54,37 @@ def worker(request: Request) -> AnalysisWorker:
     return request.app.state.worker  # type: ignore[no-any-return]
 
 
-def open_store(request: Request) -> CorpusStore:
-    """A connection for this request's thread (sqlite3 connections stay in their thread)."""
-    return CorpusStore(request.app.state.config.store, readonly=True)
+class ReadConnections:
+    """One read-only store connection per server thread, opened once and kept.
+
+    Why: opening a connection per request re-reads the schema and starts with a cold page
+    cache, which cost more than the queries themselves under load. sqlite3 connections
+    stay in the thread that opened them; in WAL mode a reader that is between statements
+    holds no snapshot, so kept connections never block ``batch`` or the analyse worker.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def get(self) -> CorpusStore:
+        store: CorpusStore | None = getattr(self._local, "store", None)
+        if store is None:
+            store = CorpusStore(self.path, readonly=True)
+            store.db.execute("PRAGMA query_only = ON")
+            store.db.execute("PRAGMA cache_size = -16000")  # 16 MB of pages per thread
+            store.db.execute("PRAGMA mmap_size = 268435456")
+            self._local.store = store
+        return store
+
+
+@contextmanager
+def open_store(request: Request) -> Iterator[CorpusStore]:
+    """This thread's read-only connection to the server's store (kept open, see ReadConnections)."""
+    pool: ReadConnections | None = getattr(request.app.state, "readers", None)
+    if pool is None:
+        pool = request.app.state.readers = ReadConnections(request.app.state.config.store)
+    yield pool.get()
 
 
 async def run_analysis(
@@ -129,7 +166,14 @@ def article_filter(
     outlet: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Substring of the title or id.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Full-text search of title and text: every word must occur (word* for a prefix), "
+            "or an exact article id.",
+        ),
+    ] = None,
     entity: str | None = None,
     role: Literal["Protagonist", "Antagonist", "Innocent"] | None = None,
 ) -> queries.ArticleFilter:
@@ -200,6 +244,71 @@ def entities(
     with open_store(request) as store:
         rows = queries.entities(store, role, top, since)
     return [EntityRow(**row) for row in rows]
+
+
+def _series(trend: queries.Trend, over: Literal["day", "week", "month"]) -> Series:
+    return Series(
+        over=over, periods=trend.periods, totals=trend.totals, series=trend.series, undated=trend.undated
+    )
+
+
+def narrative_profile(
+    store: CorpusStore, label: str, over: Literal["day", "week", "month"]
+) -> NarrativeProfile:
+    data = queries.narrative_profile(store, label)
+    if data is None:
+        raise HTTPException(404, detail=f"no stored article pushes {label!r}")
+    trend = queries.trend(store, "narrative", over)
+    mine = queries.trend(store, "narrative", over, within=queries.ArticleFilter(narrative=label))
+    counts = dict(zip(mine.periods, mine.totals, strict=True))
+    series = Series(
+        over=over,
+        periods=trend.periods,
+        totals=trend.totals,
+        series={label: [counts.get(p, 0) for p in trend.periods]},
+        undated=mine.undated,
+    )
+    return NarrativeProfile(
+        label=data["label"],
+        parent=data["parent"],
+        articles=data["articles"],
+        total=data["total"],
+        trend=series,
+        cooccurring=[CooccurringNarrative(**row) for row in data["cooccurring"]],
+        entities={role: [RankedEntity(**r) for r in rows] for role, rows in data["entities"].items()},
+    )
+
+
+def entity_profile(store: CorpusStore, name: str, over: Literal["day", "week", "month"]) -> EntityProfile:
+    data = queries.entity_profile(store, name)
+    if data is None:
+        raise HTTPException(404, detail=f"no stored article frames an entity named {name!r}")
+    return EntityProfile(
+        entity=data["entity"],
+        key=data["key"],
+        articles=data["articles"],
+        mentions=data["mentions"],
+        roles=[EntityRole(**row) for row in data["roles"]],
+        cooccurring=[CooccurringNarrative(**row) for row in data["cooccurring"]],
+        trend=_series(queries.entity_trend(store, name, over), over),
+    )
+
+
+@router.get("/narratives/{label:path}", response_model=NarrativeProfile, tags=["corpus"])
+def narrative(
+    request: Request, label: str, over: Literal["day", "week", "month"] = "week"
+) -> NarrativeProfile:
+    """One narrative or sub-narrative across the store (its articles: ``/articles?narrative=``)."""
+    with open_store(request) as store:
+        return narrative_profile(store, label, over)
+
+
+@router.get("/entities/{name:path}", response_model=EntityProfile, tags=["corpus"])
+def entity(request: Request, name: str, over: Literal["day", "week", "month"] = "week") -> EntityProfile:
+    """One entity across the store, with the sentence that shows each role (its articles:
+    ``/articles?entity=``)."""
+    with open_store(request) as store:
+        return entity_profile(store, name, over)
 
 
 @router.get("/taxonomy", response_model=list[Domain], tags=["taxonomy"])

@@ -47,7 +47,7 @@ class AnalysisWorker:
     def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
         analysis = self._analyzer(profile, sensitivity).analyze(article)
         with CorpusStore(self.store) as store:
-            store.save([analysis])
+            store.save([analysis], {(analysis.id, analysis.content_sha256): article.content})
         return analysis
 
     async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
