@@ -16,10 +16,11 @@ from narrascope.corpus.store import CorpusStore, entity_key, utc_iso
 
 DIMENSIONS = ("narrative", "subnarrative", "language", "outlet", "domain")
 PERIODS = {
-    "day": "date(a.published)",
-    # SQLite: 'weekday 0' moves to the next Sunday (or stays), -6 days is that week's Monday.
-    "week": "date(a.published, 'weekday 0', '-6 days')",
-    "month": "strftime('%Y-%m-01', a.published)",
+    # ``published`` is 'YYYY-MM-DDTHH:MM:SS' in UTC, so a day and a month are its prefixes;
+    # ``week`` (the Monday) is computed once on save, as date(published, 'weekday 0', '-6 days').
+    "day": "substr(a.published, 1, 10)",
+    "week": "a.week",
+    "month": "substr(a.published, 1, 7) || '-01'",
 }
 OTHER = "Other"
 UNKNOWN = "(unknown)"
@@ -31,12 +32,26 @@ def _where(since: datetime | None) -> tuple[str, list[Any]]:
     return " WHERE a.published >= ?", [utc_iso(since)]
 
 
+def _source(by: list[str]) -> tuple[str, list[str]]:
+    """The table (aliased ``a``, with joins) and select expressions for the dimensions ``by``.
+
+    Narratives without sub-narratives come from ``article_labels`` (one row per article and
+    narrative, 'Other' when none, with the article's dimensions), which needs no join;
+    sub-narratives join ``narratives``; the rest is ``articles`` alone."""
+    for dim in by:
+        if dim not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dim!r}; choose from {', '.join(DIMENSIONS)}")
+    if "narrative" in by and "subnarrative" not in by:
+        exprs = ["a.label" if dim == "narrative" else f"COALESCE(a.{dim}, '{UNKNOWN}')" for dim in by]
+        return "article_labels a", exprs
+    joins, exprs = _joins(by)
+    return f"articles a {' '.join(joins)}", exprs
+
+
 def _joins(by: list[str]) -> tuple[list[str], list[str]]:
     """SQL joins and select expressions for the group-by dimensions ``by``."""
     joins, exprs = [], []
     for dim in by:
-        if dim not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {dim!r}; choose from {', '.join(DIMENSIONS)}")
         if dim == "narrative":
             joins.append(
                 "LEFT JOIN narratives nar ON nar.id = a.id AND nar.content_sha256 = a.content_sha256 "
@@ -65,13 +80,10 @@ def stats(
     """
     where, params = _where(since)
     total = int(store.db.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0])
-    joins, exprs = _joins(by)
+    source, exprs = _source(by)
     cols = ", ".join(f"{e} AS d{i}" for i, e in enumerate(exprs))
     group = ", ".join(f"d{i}" for i in range(len(exprs)))
-    sql = (
-        f"SELECT {cols}, COUNT(*) AS n FROM articles a {' '.join(joins)}{where} "
-        f"GROUP BY {group} ORDER BY n DESC, {group}"
-    )
+    sql = f"SELECT {cols}, COUNT(*) AS n FROM {source}{where} GROUP BY {group} ORDER BY n DESC, {group}"
     rows = []
     for record in store.db.execute(sql, params):
         row: dict[str, Any] = dict(zip(by, record[:-1], strict=True))
@@ -107,17 +119,17 @@ def trend(
     where, params = _article_where(scope, store.has_fts)
     dated = f"{where} AND" if where else " WHERE"
     period = PERIODS[over]
-    joins, exprs = _joins([by])
+    source, exprs = _source([by])
     totals = dict(
         store.db.execute(
-            f"SELECT {period} AS p, COUNT(*) FROM articles a{dated} a.published IS NOT NULL GROUP BY p",
+            f"SELECT {period} AS p, COUNT(*) FROM articles a{dated} {period} IS NOT NULL GROUP BY p",
             params,
         ).fetchall()
     )
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sql = (
-        f"SELECT {period} AS p, {exprs[0]} AS label, COUNT(*) FROM articles a {' '.join(joins)}"
-        f"{dated} a.published IS NOT NULL GROUP BY p, label"
+        f"SELECT {period} AS p, {exprs[0]} AS label, COUNT(*) FROM {source}"
+        f"{dated} {period} IS NOT NULL GROUP BY p, label"
     )
     for p, label, n in store.db.execute(sql, params):
         counts[label][p] = int(n)
@@ -139,8 +151,11 @@ ROLES = ("Protagonist", "Antagonist", "Innocent")
 
 
 def _entity_scope(role: str | None, since: datetime | None, key: str | None = None) -> tuple[str, list[Any]]:
-    """FROM/WHERE over entity rows (joined to their article) of ``key``, ``role``, ``since``."""
-    sql = "FROM entities e JOIN articles a ON a.id = e.id AND a.content_sha256 = e.content_sha256 WHERE 1"
+    """FROM/WHERE over entity rows of ``key``, ``role``, ``since`` (joined to their article only
+    for ``since``: the join costs more than the rest of the query)."""
+    sql = "FROM entities e WHERE 1"
+    if since is not None:
+        sql = "FROM entities e JOIN articles a ON a.id = e.id AND a.content_sha256 = e.content_sha256 WHERE 1"
     params: list[Any] = []
     for clause, value in (
         ("e.key = ?", key),
@@ -192,7 +207,9 @@ def _entity_row(
         params,
     ).fetchall()
     shown = db.execute(
-        f"SELECT e.id, MIN(a.title) {scope} GROUP BY e.id ORDER BY e.id LIMIT ?", [*params, examples]
+        f"SELECT s.id, t.title FROM (SELECT e.id, MIN(e.content_sha256) AS sha {scope} GROUP BY e.id "
+        "ORDER BY e.id LIMIT ?) s JOIN articles t ON t.id = s.id AND t.content_sha256 = s.sha ORDER BY s.id",
+        [*params, examples],
     ).fetchall()
     return {
         "entity": _spelling(store, key, scope, params),
@@ -218,10 +235,12 @@ def _role_evidence(
     """Per main role, up to ``per_role`` evidence sentences, most confident frame first."""
     found: dict[str, list[dict[str, Any]]] = {}
     sql = (
-        "SELECT main_role, sentence, id, content_sha256, title, confidence FROM ("
-        "SELECT e.main_role, e.evidence AS sentence, e.id, e.content_sha256, a.title, e.confidence, "
+        "SELECT r.main_role, r.sentence, r.id, r.content_sha256, t.title, r.confidence FROM ("
+        "SELECT e.main_role, e.evidence AS sentence, e.id, e.content_sha256, e.confidence, "
         "row_number() OVER (PARTITION BY e.main_role ORDER BY e.confidence DESC, e.id) AS k "
-        f"{scope} AND e.evidence IS NOT NULL) WHERE k <= ? ORDER BY main_role, k"
+        f"{scope} AND e.evidence IS NOT NULL) r "
+        "JOIN articles t ON t.id = r.id AND t.content_sha256 = r.content_sha256 WHERE r.k <= ? "
+        "ORDER BY r.main_role, r.k"
     )
     for role, sentence, doc_id, sha, title, confidence in store.db.execute(sql, [*params, per_role]):
         found.setdefault(role, []).append(

@@ -26,6 +26,8 @@ STORE_VERSION = 4
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
+OTHER_LABEL = "Other"
+"""The ``article_labels`` label of an article that pushes no narrative."""
 
 
 def _script(db: sqlite3.Connection, sql: str) -> None:
@@ -154,7 +156,10 @@ def _v4(db: sqlite3.Connection) -> None:
     # sentence so rankings and per-entity pages are SQL; indexes for the list filters and
     # the dashboard aggregates. Text lives in its own table (an INTEGER PRIMARY KEY, which
     # VACUUM never renumbers, is what the FTS index points to); older rows get their title
-    # only (text NULL), so they stay findable by title.
+    # only (text NULL), so they stay findable by title. ``article_labels`` repeats an
+    # article's dimensions on each narrative it pushes ('Other' if none) and ``week`` is
+    # computed once on save: the dashboard's counts by narrative and week are then one
+    # scan of a covering index instead of a join per article (see BENCHMARKS, issue 12).
     _script(
         db,
         """
@@ -169,6 +174,29 @@ def _v4(db: sqlite3.Connection) -> None:
         );
         ALTER TABLE entities ADD COLUMN key TEXT NOT NULL DEFAULT '';
         ALTER TABLE entities ADD COLUMN evidence TEXT;
+        ALTER TABLE articles ADD COLUMN week TEXT;  -- Monday of the published week (UTC), NULL if undated
+        UPDATE articles SET week = date(published, 'weekday 0', '-6 days');
+        CREATE TABLE article_labels (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            label TEXT NOT NULL,       -- a narrative the article pushes, or 'Other' when none
+            published TEXT,
+            week TEXT,
+            language TEXT NOT NULL,
+            outlet TEXT,
+            domain TEXT NOT NULL,
+            other INTEGER NOT NULL,
+            FOREIGN KEY (id, content_sha256) REFERENCES articles ON DELETE CASCADE
+        );
+        INSERT INTO article_labels
+            SELECT a.id, a.content_sha256, COALESCE(n.label, 'Other'), a.published, a.week, a.language,
+                   a.outlet, a.domain, a.other
+            FROM articles a LEFT JOIN narratives n
+            ON n.id = a.id AND n.content_sha256 = a.content_sha256 AND n.parent IS NULL;
+        CREATE INDEX article_labels_article ON article_labels (id, content_sha256);
+        CREATE INDEX article_labels_week ON article_labels (week, label);
+        CREATE INDEX article_labels_dims ON article_labels (label, language, outlet, domain, published);
+        CREATE INDEX articles_week ON articles (week);
         CREATE INDEX articles_order ON articles (published IS NULL, published DESC, analysed_at DESC, id);
         CREATE INDEX articles_language ON articles (language, published);
         CREATE INDEX articles_outlet ON articles (outlet, published);
@@ -177,8 +205,9 @@ def _v4(db: sqlite3.Connection) -> None:
             ON articles (id, content_sha256, published, language, outlet, domain, other);
         CREATE INDEX narratives_cover ON narratives (id, content_sha256, parent, label);
         CREATE INDEX narratives_label_cover ON narratives (label, parent, id, content_sha256);
-        CREATE INDEX entities_key ON entities (key, main_role, id, content_sha256);
-        CREATE INDEX entities_role_key ON entities (main_role, key, id, content_sha256, mentions)
+        CREATE INDEX entities_key ON entities (key, main_role, name, id, content_sha256, mentions, fine_roles);
+        CREATE INDEX entities_role_key
+            ON entities (main_role, key, name, id, content_sha256, mentions, fine_roles)
         """,
     )
     if has_fts5(db):  # without FTS5, search falls back to LIKE over title and text (slower)
@@ -309,8 +338,9 @@ class CorpusStore:
         self.db.execute("DELETE FROM articles WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute(
             "INSERT INTO articles (id, content_sha256, title, source, url, outlet, published, language, "
-            "domain, other, profile, model_version, analysed_at, analysis, fingerprint) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "domain, other, profile, model_version, analysed_at, analysis, fingerprint, week) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+            "date(?7, 'weekday 0', '-6 days'))",
             (
                 *key,
                 a.title,
@@ -333,6 +363,11 @@ class CorpusStore:
             rows.append((*key, n.label, None, n.confidence))
             rows.extend((*key, s.label, n.label, s.confidence) for s in n.subnarratives)
         self.db.executemany("INSERT INTO narratives VALUES (?, ?, ?, ?, ?)", rows)
+        self.db.executemany(
+            "INSERT INTO article_labels SELECT id, content_sha256, ?, published, week, language, outlet, "
+            "domain, other FROM articles WHERE id = ? AND content_sha256 = ?",
+            [(label, *key) for label in [n.label for n in a.narratives] or [OTHER_LABEL]],
+        )
         _insert_entities(self.db, a)
         self.db.execute(
             "INSERT INTO texts (id, content_sha256, title, text) VALUES (?, ?, ?, ?)", (*key, a.title, text)
