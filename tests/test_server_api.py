@@ -349,6 +349,7 @@ def test_stats_trend_entities_match_the_corpus_commands(filled: TestClient, tmp_
     trend = filled.get("/api/v1/trend", params={"over": "week"}).json()
     assert trend["periods"] == ["2024-03-04", "2024-03-11", "2024-03-18"] and trend["undated"] == 1
     assert trend["series"][URW_A] == [2, 0, 1]
+    assert trend["sparse_below"] == 5 and trend["sparse_periods"] == trend["periods"]
     top = filled.get("/api/v1/entities", params={"role": "Antagonist"}).json()
     assert top[0]["entity"] == "NATO" and top[0]["articles"] == 2
     assert filled.get("/api/v1/stats", params={"by": "colour"}).status_code == 422
@@ -520,6 +521,16 @@ def test_dashboard_charts_csv_and_stored_article_pages(filled: TestClient):
     assert stored.status_code == 200 and "100% sure_thing" in stored.text
     assert filled.get("/articles/missing").status_code == 404
     assert filled.get("/corpus", params={"since": "not a date"}).status_code == 422
+
+
+def test_dashboard_trend_counts_or_shares(filled: TestClient):
+    counts = filled.get("/corpus").text
+    assert "articles per week" in counts and "2 of 3 articles</title>" in counts
+    assert "measure=shares" in counts  # the toggle
+    shares = filled.get("/corpus", params={"measure": "shares"}).text
+    assert "share of each week" in shares and "2 of 3 articles (67%)</title>" in shares
+    assert "measure=counts" in shares
+    assert "(3 of 3 weeks)" in counts  # every week of the small store is called thin
 
 
 def test_ui_upload_and_errors_are_shown_on_the_form(client: TestClient):

@@ -1,14 +1,16 @@
 """``narrascope analyze`` (one or many articles → report, JSON or HTML) and ``narrascope schema``.
 
 Only parses options, reads inputs through :func:`narrascope.io.iter_inputs` (the reader
-``batch`` uses too), calls :class:`narrascope.pipeline.Analyzer` and prints; mention
-files are turned into spans by :func:`narrascope.eval.roles.given_mention_spans`.
+``batch`` uses too) and web pages through :func:`narrascope.io.fetch_article`, calls
+:class:`narrascope.pipeline.Analyzer` and prints; mention files are turned into spans by
+:func:`narrascope.eval.roles.given_mention_spans`.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
@@ -29,7 +31,15 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
-from narrascope.io import INPUT_FORMATS, InputError, article_from_text, iter_inputs
+from narrascope.io import (
+    INPUT_FORMATS,
+    FetchPolicy,
+    InputError,
+    article_from_text,
+    fetch_article,
+    is_url,
+    iter_inputs,
+)
 from narrascope.schema import Analysis, Article
 
 if TYPE_CHECKING:
@@ -39,7 +49,7 @@ FilesArg = Annotated[
     list[str] | None,
     typer.Argument(
         help="Article files (.txt/.json/.jsonl/.csv/.html), folders (read recursively, like batch), "
-        "or '-' for stdin.",
+        "web page URLs (http/https), or '-' for stdin.",
         show_default=False,
     ),
 ]
@@ -57,6 +67,13 @@ MentionsOpt = Annotated[
         help="Entity mentions to classify instead of detected ones: lines "
         "id<TAB>mention<TAB>start<TAB>end (end inclusive); id = the article's id "
         "(file name), or any id when the file names one article only.",
+    ),
+]
+AllowPrivateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls",
+        help="Let URLs reach loopback and private-network addresses (refused by default).",
     ),
 ]
 HtmlOpt = Annotated[
@@ -82,8 +99,9 @@ def analyze(
     model: ModelOpt = None,
     mentions: MentionsOpt = None,
     html: HtmlOpt = None,
+    allow_private_urls: AllowPrivateOpt = False,
 ) -> None:
-    """Analyse article files (or the demo) and print a report.
+    """Analyse article files, web pages (or the demo) and print a report.
 
     Exit codes: 0 all analysed; 1 some inputs could not be read (listed); 2 none could.
     """
@@ -93,7 +111,10 @@ def analyze(
         check_output_file(html)
     if model is not None:
         require_dir(model)
-    items: list[Article | InputError] = [demo_article()] if demo else list(iter_inputs(files or [], fmt))
+    policy = FetchPolicy(allow_private=allow_private_urls)
+    items: list[Article | InputError] = (
+        [demo_article()] if demo else list(_read_all(files or [], fmt, policy))
+    )
     articles = [item for item in items if isinstance(item, Article)]
     errors = [item for item in items if isinstance(item, InputError)]
     if not articles:  # exits 2: nothing to analyse
@@ -104,6 +125,19 @@ def analyze(
     analyzer = _analyzer(fast, model, sensitivity.value)
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
+
+
+def _read_all(specs: list[str], fmt: str | None, policy: FetchPolicy) -> Iterator[Article | InputError]:
+    """Every input in the order given: URLs are fetched, the rest read like ``batch`` reads."""
+    for spec in specs:
+        if is_url(spec):
+            try:
+                with err.status(f"fetching {escape(spec)}"):
+                    yield fetch_article(spec, policy)
+            except InputError as error:
+                yield error
+        else:
+            yield from iter_inputs([spec], fmt)
 
 
 def _given_spans(path: Path, articles: list[Article]) -> dict[str, list[tuple[int, int]]]:

@@ -60,11 +60,12 @@ def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Articles and share of articles per narrative, language, outlet… (shares of all articles)."""
-    from narrascope.corpus.queries import stats
+    from narrascope.corpus.queries import stats, undated
 
     dims = [d.strip() for item in by for d in item.split(",") if d.strip()]
     with _open(store) as db:
         total, rows = stats(db, dims, _since(since))
+        no_date = undated(db)
     if as_json:
         sys.stdout.write(
             json.dumps({"articles": total, "by": dims, "rows": rows}, indent=2, ensure_ascii=False)
@@ -83,6 +84,9 @@ def stats_command(
         for row in rows:
             table.add_row(*(str(row[d]) for d in dims), str(row["articles"]), f"{row['share']:.1%}")
         out.print(table)
+        if no_date:
+            where = "left out by --since" if since else "not in trends or date filters"
+            err.print(f"note: {no_date} stored article(s) have no publication date ({where})")
 
 
 def plot_command(
@@ -94,18 +98,28 @@ def plot_command(
     top: Annotated[int, typer.Option(min=1, help="How many leading labels to draw.")] = 6,
     since: SinceOpt = None,
     store: StoreOpt = DEFAULT_STORE,
+    shares: Annotated[
+        bool, typer.Option("--shares/--counts", help="Plot each period's share of articles, not counts.")
+    ] = False,
 ) -> None:
-    """Chart the share of articles pushing each leading narrative, period by period."""
+    """Chart the articles pushing each leading narrative, period by period (counts or shares)."""
     from narrascope.corpus.plot import draw
-    from narrascope.corpus.queries import trend
+    from narrascope.corpus.queries import SPARSE_PERIOD, trend
 
     check_output_file(output, PLOT_SUFFIXES)
     with _open(store) as db:
         data = trend(db, by, over, _since(since))
     if not data.periods:
         raise fail(f"no dated articles in {store}: a trend needs records with a 'published' date")
-    drawn = draw(data, output, by=by, over=over, top=top)
+    drawn = draw(data, output, by=by, over=over, top=top, shares=shares)
     err.print(f"wrote {escape(str(output))}: {len(drawn)} {by}(s) over {len(data.periods)} {over}(s)")
+    if data.sparse:
+        err.print(
+            f"note: {len(data.sparse)} of {len(data.periods)} {over}(s) have fewer than {SPARSE_PERIOD} "
+            "dated articles (hollow markers): too few to read a trend from"
+        )
+    if data.undated:
+        err.print(f"note: {data.undated} article(s) have no publication date and are not in the chart")
 
 
 def entities_command(

@@ -35,6 +35,13 @@ def serve(
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", min=0.001, help="Largest upload or request body, in MB.")
     ] = DEFAULT_MAX_UPLOAD / 1024 / 1024,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls",
+            help="Let 'analyse a URL' fetch loopback and private-network pages (refused by default).",
+        ),
+    ] = False,
 ) -> None:
     """Start the workspace: a web UI to analyse articles and explore the corpus, and a REST API."""
     import uvicorn
@@ -48,6 +55,7 @@ def serve(
             port=port,
             token=token_from_env(token),
             max_upload=int(max_upload_mb * 1024 * 1024),
+            allow_private_urls=allow_private_urls,
         )
     except ConfigError as error:
         raise fail(error) from None

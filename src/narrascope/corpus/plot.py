@@ -1,15 +1,17 @@
 """Draw narrative trends over time as a PNG/SVG/PDF chart (matplotlib, no display needed).
 
-Owns the look of ``narrascope corpus plot``: one line per leading label, the share of
-that period's dated articles pushing it, labelled at the line's end instead of a legend,
-over a thin bar strip of article volume so a spike on three articles reads as such.
+Owns the look of ``narrascope corpus plot``: one line per leading label, the number of
+that period's dated articles pushing it (or, as an option, their share), labelled at the
+line's end instead of a legend, over a thin bar strip of article volume; periods with too
+few articles to mean anything get hollow markers and a note, so a spike on three
+articles reads as such.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from narrascope.corpus.queries import OTHER, Trend
+from narrascope.corpus.queries import OTHER, SPARSE_PERIOD, Trend
 
 PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#66a182", "#8d6a9f", "#e07a5f")
 
@@ -21,9 +23,19 @@ def leading(trend: Trend, top: int, include_other: bool = False) -> list[str]:
 
 
 def draw(
-    trend: Trend, path: Path, *, by: str, over: str, top: int = 6, title: str | None = None
+    trend: Trend,
+    path: Path,
+    *,
+    by: str,
+    over: str,
+    top: int = 6,
+    title: str | None = None,
+    shares: bool = False,
 ) -> list[str]:
-    """Write the chart to ``path`` (format from the extension); returns the labels drawn."""
+    """Write the chart to ``path`` (format from the extension); returns the labels drawn.
+
+    Counts by default: a share of a two-article week looks as solid as one of two hundred.
+    """
     import matplotlib
 
     matplotlib.use("Agg")  # files only: never needs a display
@@ -37,13 +49,17 @@ def draw(
     )
     ends: list[tuple[float, str, str]] = []
     highest = 0.0
+    thin = [i for i, total in enumerate(trend.totals) if total < SPARSE_PERIOD]
     for i, label in enumerate(labels):
-        shares = [n / t if t else 0.0 for n, t in zip(trend.series[label], trend.totals, strict=True)]
+        values = trend.shares(label) if shares else [float(n) for n in trend.series[label]]
         color = PALETTE[i % len(PALETTE)]
-        ax.plot(x, shares, color=color, linewidth=2.2, marker="o", markersize=3.5)
-        ends.append((shares[-1] if shares else 0.0, label, color))
-        highest = max([highest, *shares])
-    ax.set_ylim(0, max(0.05, highest * 1.1))
+        ax.plot(x, values, color=color, linewidth=2.2, marker="o", markersize=3.5)
+        if thin:  # hollow markers: too few articles that period to read anything into
+            ax.plot([x[j] for j in thin], [values[j] for j in thin], linestyle="none", marker="o",
+                    markersize=5, markerfacecolor="white", markeredgecolor=color)  # fmt: skip
+        ends.append((values[-1] if values else 0.0, label, color))
+        highest = max([highest, *values])
+    ax.set_ylim(0, max(0.05 if shares else 1.0, highest * 1.1))
     for y, (share, label, color) in zip(
         spread([e[0] for e in ends], ax.get_ylim()[1] * 0.055), ends, strict=True
     ):
@@ -57,8 +73,11 @@ def draw(
             color=color,
             arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2},
         )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel(f"share of the {over}'s articles")
+    if shares:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel(f"share of the {over}'s articles")
+    else:
+        ax.set_ylabel(f"articles per {over}")
     ax.set_title(title or f"{by.capitalize()} trends by {over}", loc="left", fontsize=14, fontweight="bold")
     vol.bar(x, trend.totals, color="#b0b7bf", width=0.7)
     vol.set_ylabel("articles", fontsize=9)
@@ -73,6 +92,8 @@ def draw(
     note = f"{sum(trend.totals)} dated articles"
     if trend.undated:
         note += f"; {trend.undated} without a date not shown"
+    if thin:
+        note += f"; hollow: {len(thin)} {over}(s) with fewer than {SPARSE_PERIOD} articles"
     vol.annotate(
         f"narrascope · {note}", xy=(0, 0), xycoords="figure fraction", xytext=(4, 4),
         textcoords="offset points", fontsize=8, color="#666666",

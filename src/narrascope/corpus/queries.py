@@ -93,6 +93,10 @@ def stats(
     return total, rows
 
 
+SPARSE_PERIOD = 5
+"""A period with fewer dated articles than this is too thin to read a trend or a share from."""
+
+
 @dataclass
 class Trend:
     """Articles per period, and per label per period, for dated articles."""
@@ -101,6 +105,15 @@ class Trend:
     totals: list[int] = field(default_factory=list)
     series: dict[str, list[int]] = field(default_factory=dict)
     undated: int = 0
+
+    @property
+    def sparse(self) -> list[str]:
+        """Periods with fewer than :data:`SPARSE_PERIOD` dated articles."""
+        return [p for p, total in zip(self.periods, self.totals, strict=True) if total < SPARSE_PERIOD]
+
+    def shares(self, label: str) -> list[float]:
+        """``label``'s share of each period's dated articles (0 for an empty period)."""
+        return [n / t if t else 0.0 for n, t in zip(self.series[label], self.totals, strict=True)]
 
 
 def trend(
@@ -135,7 +148,7 @@ def trend(
         counts[label][p] = int(n)
     undated_where, undated_params = _article_where(replace(scope, since=None, until=None), store.has_fts)
     undated_sql = f"{undated_where} AND" if undated_where else " WHERE"
-    undated = store.db.execute(
+    no_date = store.db.execute(
         f"SELECT COUNT(*) FROM articles a{undated_sql} a.published IS NULL", undated_params
     ).fetchone()[0]
     periods = sorted(totals)
@@ -143,8 +156,13 @@ def trend(
         periods=periods,
         totals=[int(totals[p]) for p in periods],
         series={label: [c.get(p, 0) for p in periods] for label, c in sorted(counts.items())},
-        undated=int(undated),
+        undated=int(no_date),
     )
+
+
+def undated(store: CorpusStore) -> int:
+    """Stored articles without a publication date (left out of trends and date filters)."""
+    return int(store.db.execute("SELECT COUNT(*) FROM articles WHERE published IS NULL").fetchone()[0])
 
 
 ROLES = ("Protagonist", "Antagonist", "Innocent")

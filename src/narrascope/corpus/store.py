@@ -205,7 +205,8 @@ def _v4(db: sqlite3.Connection) -> None:
             ON articles (id, content_sha256, published, language, outlet, domain, other);
         CREATE INDEX narratives_cover ON narratives (id, content_sha256, parent, label);
         CREATE INDEX narratives_label_cover ON narratives (label, parent, id, content_sha256);
-        CREATE INDEX entities_key ON entities (key, main_role, name, id, content_sha256, mentions, fine_roles);
+        CREATE INDEX entities_key
+            ON entities (key, main_role, name, id, content_sha256, mentions, fine_roles);
         CREATE INDEX entities_role_key
             ON entities (main_role, key, name, id, content_sha256, mentions, fine_roles)
         """,

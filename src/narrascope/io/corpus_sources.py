@@ -20,17 +20,19 @@ from typing import BinaryIO
 
 from narrascope.io.readers import (
     MAX_BYTES,
+    SIDECAR_SUFFIX,
     STDIN_ID,
     STDIN_SPEC,
     InputError,
     _check_text_bytes,
     _open_rb,
     _read_capped,
-    article_from_text,
+    article_from_txt,
     decode_bytes,
     parse_record,
     read_json,
     read_jsonl,
+    read_sidecar,
 )
 from narrascope.schema import Article
 
@@ -119,6 +121,7 @@ def _walk(root: Path) -> Iterator[Path]:
             entry.is_file()
             and entry.suffix.lower() in CORPUS_SUFFIXES
             and not entry.name.startswith(ANNOTATION_PREFIX)
+            and not entry.name.lower().endswith(SIDECAR_SUFFIX)
         ):
             yield entry
 
@@ -135,10 +138,11 @@ def _read_file(
     else:
         try:
             data = _read_path(path, max_bytes)
+            sidecar = read_sidecar(path) if kind == "txt" else None
         except InputError as error:
             yield error
             return
-        yield from _read_bytes(data, kind, article_id, str(path), max_bytes)
+        yield from _read_bytes(data, kind, article_id, str(path), max_bytes, sidecar)
 
 
 def read_bytes(
@@ -150,7 +154,12 @@ def read_bytes(
 
 
 def _read_bytes(
-    data: bytes, kind: str, article_id: str, source: str, max_bytes: int
+    data: bytes,
+    kind: str,
+    article_id: str,
+    source: str,
+    max_bytes: int,
+    sidecar: dict[str, object] | None = None,
 ) -> Iterator[Article | InputError]:
     """The articles of one whole input already in memory (a file, or stdin)."""
     if kind == "json":
@@ -164,7 +173,7 @@ def _read_bytes(
             yield article_from_html(data, id=article_id, source=source)
         else:
             text = decode_bytes(data, source, max_bytes=max_bytes)
-            yield article_from_text(text, id=article_id, source=source)
+            yield article_from_txt(text, id=article_id, source=source, sidecar=sidecar)
     except InputError as error:
         yield error
 

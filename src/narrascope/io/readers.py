@@ -237,14 +237,105 @@ def article_from_text(text: str, *, id: str, source: str | None = None) -> Artic
     return Article(id=id, title=title, content=text, source=source)
 
 
+SIDECAR_SUFFIX = ".meta.json"
+"""``a.txt`` may have its metadata in ``a.meta.json`` beside it (a JSON object)."""
+
+TXT_METADATA = {
+    "published": "published",
+    "date": "published",
+    "outlet": "outlet",
+    "site": "outlet",
+    "url": "url",
+    "language": "language",
+    "lang": "language",
+    "title": "title",
+}
+"""Front-matter / sidecar keys a ``.txt`` article may carry, and the field each fills."""
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_META_LINE = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*?)[ \t]*")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """``({key: value}, body)`` of a text opening with a ``---`` block of ``key: value`` lines.
+
+    A block with any other kind of line is not front matter: the text is returned whole, so
+    an article that happens to start with a rule of dashes loses nothing.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        if not line.strip():
+            continue
+        pair = _META_LINE.fullmatch(line)
+        if not pair:
+            return {}, text
+        meta[pair.group(1).lower()] = pair.group(2).strip().strip("\"'")
+    return meta, text[match.end() :]
+
+
+def read_sidecar(path: Path) -> dict[str, object] | None:
+    """The metadata object in ``path``'s ``.meta.json`` sidecar, or None when there is none."""
+    sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX) if path.suffix else None
+    if sidecar is None or not sidecar.is_file():
+        return None
+    label = str(sidecar)
+    with _open_rb(sidecar, label) as fh:
+        text = decode_bytes(_read_capped(fh, label, 1_000_000), label)
+    try:
+        doc = json.loads(text.lstrip(_BOM))
+    except json.JSONDecodeError as exc:
+        raise InputError(label, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(doc, dict):
+        raise InputError(label, f"expected a JSON object of metadata, got {_json_type(doc)}")
+    return doc
+
+
+def article_from_txt(text: str, *, id: str, source: str, sidecar: dict[str, object] | None = None) -> Article:
+    """A ``.txt`` article with optional metadata: front matter in the file, or a sidecar.
+
+    Front matter is cut from ``content`` (offsets index the article text after it) and
+    wins over the sidecar. Known keys (:data:`TXT_METADATA`) fill the article's fields; other
+    keys are ignored; an invalid date or language is an :class:`InputError` naming the source.
+    """
+    front, body = split_front_matter(text)
+    if not front and not sidecar:
+        return article_from_text(text, id=id, source=source)
+    if not body.strip():
+        raise InputError(source, "no article text after the front matter")
+    fields: dict[str, object] = {}
+    for raw in ((sidecar or {}), front):
+        for key, value in raw.items():
+            name = TXT_METADATA.get(str(key).lower())
+            if name and value not in (None, ""):
+                fields[name] = value
+    for name in ("outlet", "url", "title"):
+        if name in fields and not isinstance(fields[name], str):
+            raise InputError(source, f"metadata '{name}' must be a string, got {_json_type(fields[name])}")
+    article = article_from_text(body, id=id, source=source)
+    title = str(fields.get("title") or "").strip() or article.title
+    return article.model_copy(
+        update={
+            "title": title,
+            "outlet": str(fields["outlet"]).strip() if fields.get("outlet") else None,
+            "url": str(fields["url"]).strip() if fields.get("url") else None,
+            "published": _parse_published(fields.get("published"), source),
+            "language": _parse_language(fields.get("language"), source),
+        }
+    )
+
+
 def read_txt(path: Path, max_bytes: int = MAX_BYTES) -> Article:
-    """Read one ``.txt`` article; ``id`` is the file name, ``content`` the exact file text."""
+    """Read one ``.txt`` article; ``id`` is the file name, ``content`` the file text
+    (after its front matter, if any; see :func:`article_from_txt`)."""
     path = Path(path)
     source = str(path)
     with _open_rb(path, source) as fh:
         data = _read_capped(fh, source, max_bytes)
     text = decode_bytes(data, source, max_bytes=max_bytes)
-    return article_from_text(text, id=path.name, source=source)
+    return article_from_txt(text, id=path.name, source=source, sidecar=read_sidecar(path))
 
 
 # --------------------------------------------------------------------------- records
@@ -569,7 +660,7 @@ def _read_input(
             try:
                 data = _read_capped(stream, STDIN_SPEC, max_bytes)
                 text = decode_bytes(data, STDIN_SPEC, max_bytes=max_bytes)
-                yield article_from_text(text, id=STDIN_ID, source=STDIN_SPEC)
+                yield article_from_txt(text, id=STDIN_ID, source=STDIN_SPEC)
             except InputError as exc:
                 yield exc
         return

@@ -1,4 +1,5 @@
-"""The REST API under ``/api/v1``: analyse, list and get stored articles, stats, trends, taxonomy.
+"""The REST API under ``/api/v1``: analyse (JSON, file or URL), list and get stored articles, stats,
+trends, taxonomy.
 
 Handlers only translate HTTP to library calls: articles come from ``io`` readers,
 analyses from the worker (``workers``), rows from ``corpus.queries``. Errors keep
@@ -15,14 +16,24 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from narrascope.corpus import queries
 from narrascope.corpus.store import CorpusStore
-from narrascope.io import InputError, article_from_text, parse_record, read_bytes
+from narrascope.io import (
+    FetchPolicy,
+    InputError,
+    article_from_text,
+    fetch_article,
+    is_url,
+    parse_record,
+    read_bytes,
+)
 from narrascope.pipeline.analyzer import ArticleTooLongError
 from narrascope.schema import Analysis, Article
 from narrascope.server.models import (
     AnalyseRequest,
+    AnalyseUrlRequest,
     ArticlePage,
     ArticleSummary,
     CooccurringNarrative,
@@ -160,6 +171,35 @@ async def analyse_file(
     return await run_analysis(request, article, profile, sensitivity)
 
 
+_CALLER_FAULTS = ("refused:", "only http", "invalid URL", "URL has no host")
+
+
+async def article_from_url(request: Request, url: str) -> Article:
+    """The article of a web page, fetched off the event loop with the server's fetch policy.
+
+    A URL the policy refuses (scheme, private address) is the caller's fault (422 naming
+    ``url``); a page that cannot be fetched or read is the remote server's (502).
+    """
+    if not is_url(url.strip()):
+        raise field_error(["body", "url"], "give an http:// or https:// URL")
+    config = request.app.state.config
+    policy = FetchPolicy(timeout=config.fetch_timeout, max_bytes=config.max_upload,
+                         allow_private=config.allow_private_urls)  # fmt: skip
+    try:
+        return await run_in_threadpool(fetch_article, url.strip(), policy)
+    except InputError as error:
+        if error.reason.startswith(_CALLER_FAULTS):
+            raise field_error(["body", "url"], error.reason) from None
+        raise HTTPException(502, detail=f"could not fetch {error.source}: {error.reason}") from None
+
+
+@router.post("/analyse/url", response_model=Analysis, tags=["analyse"])
+async def analyse_url(request: Request, body: AnalyseUrlRequest) -> Analysis:
+    """Fetch a web page, extract its article as ``batch`` does for saved pages, analyse and save it."""
+    article = await article_from_url(request, body.url)
+    return await run_analysis(request, article, body.profile, body.sensitivity)
+
+
 def article_filter(
     narrative: str | None = None,
     language: str | None = None,
@@ -229,7 +269,14 @@ def trend(
     with open_store(request) as store:
         data = queries.trend(store, by, over, since)
     return TrendResponse(
-        by=by, over=over, periods=data.periods, totals=data.totals, series=data.series, undated=data.undated
+        by=by,
+        over=over,
+        periods=data.periods,
+        totals=data.totals,
+        series=data.series,
+        undated=data.undated,
+        sparse_below=queries.SPARSE_PERIOD,
+        sparse_periods=data.sparse,
     )
 
 

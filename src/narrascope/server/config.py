@@ -43,6 +43,10 @@ class ServerConfig:
     # Host headers accepted besides the loopback names and ``host``: a guard against DNS
     # rebinding, where a web page makes the browser talk to 127.0.0.1 under its own name.
     extra_hosts: tuple[str, ...] = field(default=())
+    # Whether "analyse a URL" may reach loopback/private addresses: off, so a page or a
+    # user cannot make the server probe its own network (SSRF).
+    allow_private_urls: bool = False
+    fetch_timeout: float = 15.0
 
     def __post_init__(self) -> None:
         if self.token is not None and len(self.token) < MIN_TOKEN:

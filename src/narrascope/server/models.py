@@ -40,6 +40,16 @@ class AnalyseRequest(BaseModel):
         return value
 
 
+class AnalyseUrlRequest(BaseModel):
+    """A web page to fetch and analyse (http/https; public addresses unless the server allows others)."""
+
+    url: str = Field(min_length=1, max_length=2048, description="The page's http or https URL.")
+    profile: ProfileName = Field(
+        default="default", description="'fast' (lexical) or 'default' (every stage)."
+    )
+    sensitivity: SensitivityName = Field(default="balanced", description="Narrative operating point.")
+
+
 class ArticleSummary(BaseModel):
     """One stored article in a list: its key, metadata and narrative labels."""
 
@@ -80,6 +90,8 @@ class TrendResponse(BaseModel):
     totals: list[int]
     series: dict[str, list[int]]
     undated: int
+    sparse_below: int = Field(description="A period with fewer dated articles than this is too thin to read.")
+    sparse_periods: list[str] = Field(description="The periods with fewer than ``sparse_below`` articles.")
 
 
 class RoleEvidence(BaseModel):

@@ -26,6 +26,7 @@ from narrascope.server import render
 from narrascope.server.api import (
     article_from_request,
     article_from_upload,
+    article_from_url,
     entity_profile,
     field_error,
     narrative_profile,
@@ -98,24 +99,29 @@ async def analyse_submit(
     profile: Annotated[ProfileName, Form()] = "default",
     sensitivity: Annotated[SensitivityName, Form()] = "balanced",
     file: UploadFile | None = None,
+    url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Analyse pasted text or an uploaded file; show it marked (and keep it in the store)."""
+    """Analyse pasted text, an uploaded file or a web page; show it marked (and keep it in the store)."""
     _check_csrf(request, csrf)
-    form = {"text": text, "title": title, "profile": profile, "sensitivity": sensitivity}
+    form = {"text": text, "title": title, "profile": profile, "sensitivity": sensitivity, "url": url}
     try:
-        article = await _form_article(request, text, title, file)
+        article = await _form_article(request, text, title, file, url)
         analysis = await run_analysis(request, article, profile, sensitivity)
     except HTTPException as error:
         return page(request, "analyse.html.j2", error.status_code, form=form, error=_message(error.detail))
     return _article_page(request, analysis, article.content)
 
 
-async def _form_article(request: Request, text: str, title: str, file: UploadFile | None) -> Article:
+async def _form_article(
+    request: Request, text: str, title: str, file: UploadFile | None, url: str = ""
+) -> Article:
+    if url.strip():
+        return await article_from_url(request, url)
     if file is not None and file.filename:
         data = await file.read()
         return article_from_upload(data, file.filename, request.app.state.config.max_upload)
     if not text.strip():
-        raise field_error(["body", "text"], "paste an article or choose a file")
+        raise field_error(["body", "text"], "paste an article, choose a file or give a URL")
     return article_from_request(AnalyseRequest(text=text, title=title.strip() or None))
 
 
@@ -223,6 +229,7 @@ def corpus(request: Request) -> HTMLResponse:
     with open_store(request) as store:
         matching, rows = queries.list_articles(store, f, PAGE_SIZE, (number - 1) * PAGE_SIZE)
     keep = {k: v for k, v in params.items() if v and k != "page"}
+    shares = params.get("measure") == "shares"
     return page(
         request,
         "corpus.html.j2",
@@ -238,8 +245,14 @@ def corpus(request: Request) -> HTMLResponse:
         narrative_link=narrative_url,
         entity_link=entity_url,
         trend_chart=render.line_chart(
-            data["trend"].periods, data["trend"].totals, data["trend_series"], "Articles per week"
+            data["trend"].periods,
+            data["trend"].totals,
+            data["trend_series"],
+            "Share of each week's articles" if shares else "Articles per week",
+            shares=shares,
         ),
+        shares=shares,
+        measure_query=urlencode({**keep, "measure": "counts" if shares else "shares"}),
         series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
         sparse=render.SPARSE,
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from narrascope.cli.highlight import ROLE_LINES, Mark, marks_of, segments
+from narrascope.corpus.queries import SPARSE_PERIOD
 from narrascope.schema import Analysis
 from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
 
@@ -186,24 +187,39 @@ def bar_chart(
     return Markup("".join(parts))
 
 
-SPARSE = 5
+SPARSE = SPARSE_PERIOD
 """A period with fewer dated articles than this is drawn hollow: too few to mean much."""
 
 
 def line_chart(
-    periods: Sequence[str], totals: Sequence[int], series: dict[str, list[int]], caption: str
+    periods: Sequence[str],
+    totals: Sequence[int],
+    series: dict[str, list[int]],
+    caption: str,
+    shares: bool = False,
 ) -> Markup:
-    """Articles per period for each series: lines with dots, hollow dots on sparse periods."""
+    """Articles per period for each series (or their share of the period's articles): lines with
+    dots, hollow dots on sparse periods."""
     if not periods:
         return Markup("<p class='muted'>No dated articles: a trend needs a publication date.</p>")
     width, height, left, right, top_pad, bottom = 1000, 260, 40, 45, 10, 40
-    peak = max([1, *(v for values in series.values() for v in values)])
+    if shares:
+        series_values = {
+            k: [n / t if t else 0.0 for n, t in zip(v, totals, strict=True)] for k, v in series.items()
+        }
+    else:
+        series_values = {k: [float(n) for n in v] for k, v in series.items()}
+    peak = max([1e-9 if shares else 1.0, *(v for values in series_values.values() for v in values)])
+
+    def shown(v: float) -> str:
+        return f"{v:.0%}" if shares else f"{v:.0f}"
+
     span_x = max(1, len(periods) - 1)
 
     def x(i: int) -> float:
         return left + (width - left - right) * (i / span_x if len(periods) > 1 else 0.5)
 
-    def y(v: int) -> float:
+    def y(v: float) -> float:
         return top_pad + (height - top_pad - bottom) * (1 - v / peak)
 
     parts = [
@@ -211,7 +227,7 @@ def line_chart(
         f'width="{width}" height="{height}">',
         f"<title>{escape(caption)}</title>",
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" class="axis"/>',
-        f'<text x="{left - 6}" y="{y(peak) + 4:.1f}" text-anchor="end" class="num">{peak}</text>',
+        f'<text x="{left - 6}" y="{y(peak) + 4:.1f}" text-anchor="end" class="num">{shown(peak)}</text>',
         f'<text x="{left - 6}" y="{y(0) + 4:.1f}" text-anchor="end" class="num">0</text>',
     ]
     step = max(1, -(-len(periods) // 10))  # at most 10 date labels
@@ -220,7 +236,8 @@ def line_chart(
             f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" class="num">'
             f"{escape(periods[i])}</text>"
         )
-    for k, (label, values) in enumerate(series.items()):
+    for k, (label, values) in enumerate(series_values.items()):
+        counts = series[label]
         cls = f"series-{k % len(SERIES_COLOURS)}"
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
         parts.append(f'<g class="{cls}"><title>{escape(label)}</title>')
@@ -229,7 +246,8 @@ def line_chart(
             hollow = " sparse" if totals[i] < SPARSE else ""
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" class="dot{hollow}">'
-                f"<title>{escape(label)}, {escape(periods[i])}: {v} of {totals[i]} articles</title></circle>"
+                f"<title>{escape(label)}, {escape(periods[i])}: {counts[i]} of {totals[i]} articles"
+                f"{f' ({shown(v)})' if shares else ''}</title></circle>"
             )
         parts.append("</g>")
     parts.append("</svg>")
