@@ -1,8 +1,9 @@
 """The workspace in a real headless Chromium: ``narrascope serve`` on a free loopback port.
 
 Pastes the demo article (default profile, every layer), checks the marks, narratives,
-legend and layer toggles, then opens the dashboard and the API docs, with no console
-error on any page (a CSP violation is one). Screenshots go to the test's tmp folder, and
+legend and layer toggles, then opens the dashboard, a narrative page and an entity page
+(through the dashboard's links) and the API docs, with no console error on any page (a
+CSP violation is one). Screenshots go to the test's tmp folder, and
 also to ``$NARRASCOPE_SCREENSHOTS`` when set (that is how docs/img/ is made).
 Skips with a message when Debian's ``chromium`` or the ``playwright`` package is missing.
 """
@@ -70,6 +71,7 @@ def fill_store(path: Path) -> None:
             published=start + timedelta(days=3 * i),
             entities=[("NATO", "Antagonist", ["Instigator"]), ("Civilians", "Innocent", ["Victim"])],
             title=f"Stored article {i}",
+            evidence={"NATO": f"NATO moved troops closer to the border again, column {i} claimed."},
         )
         for i in range(20)
     ]
@@ -142,6 +144,9 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         legend = page.locator("#legend").inner_text()
         for name in [*TECHNIQUE_NAMES.values(), "Protagonist", "Antagonist", "Innocent", "vague source"]:
             assert name in legend, f"legend does not name {name!r}"
+        # The article view links its narratives and entities to their corpus pages.
+        assert page.locator("#narratives a[href^='/corpus/narrative?label=']").count() >= 1
+        assert page.locator("#entities a[href^='/corpus/entity?name=']").count() >= 1
         save(page, tmp_path, "workspace-article.png")
         page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
         save(page, tmp_path, "workspace-marked.png")
@@ -170,6 +175,32 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.click("form.filters button")
         assert "language=bg" in page.url
         assert "Western Weapons Vanish" not in page.locator("#articles").inner_text()
+
+        # The list links each article's narratives to their pages.
+        assert page.locator("#articles a[href^='/corpus/narrative?']").count() >= 1
+
+        # A narrative page, reached from the dashboard's narrative chart.
+        page.goto(f"{server}/corpus")
+        page.locator(f"#chart-narratives svg a:has-text('{NARRATIVES[0][5:]}')").first.click()
+        page.wait_for_url("**/corpus/narrative?label=*")
+        assert page.locator("h1").inner_text() == NARRATIVES[0]
+        assert page.locator("#chart-trend svg polyline").count() == 1
+        assert "NATO" in page.locator("#chart-entities").inner_text()
+        assert page.locator("#articles tbody tr").count() >= 7  # 8 stored articles push it
+        assert page.locator("a.csv").count() == 3
+        save(page, tmp_path, "workspace-narrative.png", full_page=True)
+
+        # An entity page, reached from the narrative page: roles, the sentence of each, trend.
+        page.locator("#chart-entities a", has_text="NATO").first.click()
+        page.wait_for_url("**/corpus/entity?name=NATO")
+        roles = page.locator("#roles").inner_text()
+        assert "Antagonist" in roles and "NATO moved troops closer to the border" in roles
+        assert page.locator("#chart-trend svg polyline").count() >= 1
+        assert NARRATIVES[1] in page.locator("#chart-cooccurring").inner_text()
+        save(page, tmp_path, "workspace-entity.png", full_page=True)
+        page.locator("#roles blockquote + p a").first.click()  # the evidence's article
+        page.wait_for_url("**/articles/*")
+        assert "NATO moved troops" in page.locator("#entities").inner_text()
 
         # The API docs load Swagger UI from this server under the CSP.
         page.goto(f"{server}/docs")

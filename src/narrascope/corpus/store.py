@@ -195,7 +195,7 @@ def _v4(db: sqlite3.Connection) -> None:
             ON n.id = a.id AND n.content_sha256 = a.content_sha256 AND n.parent IS NULL;
         CREATE INDEX article_labels_article ON article_labels (id, content_sha256);
         CREATE INDEX article_labels_week ON article_labels (week, label);
-        CREATE INDEX article_labels_dims ON article_labels (label, language, outlet, domain, published);
+        CREATE INDEX article_labels_dims ON article_labels (label, language, outlet, domain, published, week);
         CREATE INDEX articles_week ON articles (week);
         CREATE INDEX articles_order ON articles (published IS NULL, published DESC, analysed_at DESC, id);
         CREATE INDEX articles_language ON articles (language, published);

@@ -305,15 +305,15 @@ def narrative_profile(
     data = queries.narrative_profile(store, label)
     if data is None:
         raise HTTPException(404, detail=f"no stored article pushes {label!r}")
-    trend = queries.trend(store, "narrative", over)
-    mine = queries.trend(store, "narrative", over, within=queries.ArticleFilter(narrative=label))
-    counts = dict(zip(mine.periods, mine.totals, strict=True))
+    totals = queries.period_totals(store, over)
+    periods = sorted(totals)
+    counts, undated = queries.narrative_trend(store, label, over)
     series = Series(
         over=over,
-        periods=trend.periods,
-        totals=trend.totals,
-        series={label: [counts.get(p, 0) for p in trend.periods]},
-        undated=mine.undated,
+        periods=periods,
+        totals=[totals[p] for p in periods],
+        series={label: [counts.get(p, 0) for p in periods]},
+        undated=undated,
     )
     return NarrativeProfile(
         label=data["label"],
