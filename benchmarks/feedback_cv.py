@@ -1,16 +1,18 @@
-"""Does adding analyst-corrected articles help the role model? (issue 12, feedback)
+"""Does adding analyst-corrected articles help? (issue 12, feedback; roles and narratives)
 
 A deterministic 20 % of the annotated training articles (grouped by content hash) is
-held out as "analyst corrections": their gold roles stand in for an analyst's. They go
+held out as "analyst corrections": their gold labels stand in for an analyst's. They go
 through the real feedback path: each is saved to a temporary corpus store as an
-analysis that found no entity, the analyst "adds" every gold role at its mention
-(``corpus.feedback.record``), and ``corrected_articles`` → ``eval.feedback.role_data``
-gives the training rows, exactly what ``train roles --feedback`` reads. The other
-articles are split into the 5 grouped folds of ``train roles``; on each fold the shipped
-estimator is fitted on the other folds' articles without, then with, the corrected
-articles, and scored on that same fold (the corrections are never evaluated on).
+analysis that found nothing, the analyst "adds" every gold label (roles at their
+mention; narratives and sub-narratives; "confirm Other" for an article with none) with
+``corpus.feedback.record``, and ``corrected_articles`` → ``eval.feedback.role_data`` /
+``narrative_docs`` gives the training rows, exactly what ``train … --feedback`` reads.
+The other articles are split into the 5 grouped folds of ``train roles`` / ``train
+narratives``; each fold is predicted by the shipped recipe fitted on the other folds
+without, then with, the corrected articles (they always train, and are never scored).
 
     nice -n 10 python benchmarks/feedback_cv.py --cache /work/cache/feedback.sqlite [--share 0.2]
+    nice -n 10 python benchmarks/feedback_cv.py --task narratives --cache /work/cache/feedback.sqlite
 """
 
 from __future__ import annotations
@@ -84,21 +86,117 @@ def corrections_via_store(
         return role_data(corrected_articles(store))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--share", type=float, default=0.2, help="Share of articles held out as corrections.")
-    args = parser.parse_args()
-    started = time.time()
-    mentions, texts, langs = read_role_training(args.data)
+def held_out(texts: dict[str, str], share: float) -> set[str]:
+    """The keys of ``share`` of the articles (whole content groups), chosen with the seed."""
     groups: dict[str, list[str]] = {}
     for key in sorted(texts):
         groups.setdefault(hashlib.sha256(texts[key].encode()).hexdigest(), []).append(key)
     order = sorted(groups)
     random.Random(SEED).shuffle(order)
-    held_groups = set(order[: round(args.share * len(order))])
-    held = sorted(k for g in held_groups for k in groups[g])
+    return {k for g in order[: round(share * len(order))] for k in groups[g]}
+
+
+def narratives(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from narrascope.eval.feedback import narrative_docs
+    from narrascope.eval.semeval import read_narrative_descriptions, read_training_folder
+    from narrascope.models.narratives import (
+        NarrativeClassifier,
+        NarrativeConfig,
+        TrainingSet,
+        training_other_rates,
+    )
+    from narrascope.models.training import (
+        cross_validate,
+        description_set,
+        embed_articles,
+        label_matrix,
+        stack,
+    )
+    from narrascope.taxonomy import OTHER, default_taxonomy
+
+    started = time.time()
+    console = Console(stderr=True)
+    docs = read_training_folder(args.data)
+    held = held_out({d.id: d.text for d in docs}, args.share)
+    base = [d for d in docs if d.id not in held]
+    with tempfile.TemporaryDirectory() as tmp, CorpusStore(Path(tmp) / "feedback.db") as store:
+        for d in docs:
+            if d.id not in held:
+                continue
+            analysis = stub_analysis(d.id, d.text, d.language)
+            store.save([analysis])
+            items = [
+                FeedbackItem(kind="narrative", label=n, decision="add")
+                for n in sorted(d.narratives - {OTHER})
+            ]
+            items += [
+                FeedbackItem(kind="subnarrative", label=s, decision="add")
+                for s in sorted(d.subnarratives - {OTHER})
+            ]
+            items = items or [FeedbackItem(kind="narrative", label=OTHER, decision="confirm")]
+            record(store, analysis, items, "benchmark (gold labels)", d.text)
+        corrected = narrative_docs(corrected_articles(store))
+    same = sum(
+        1
+        for c in corrected
+        for d in docs
+        if d.id == c.id and d.narratives == c.narratives and d.subnarratives == c.subnarratives
+    )
+    print(
+        f"{len(docs)} articles; corrections: {len(held)} articles -> {len(corrected)} corrected via the store "
+        f"({same} with exactly the gold labels); evaluated on {len(base)}"
+    )
+    taxonomy = default_taxonomy()
+    config = NarrativeConfig()
+    probe = NarrativeClassifier(taxonomy, config)
+    embedder = Embedder(cache=EmbeddingCache(args.cache))
+
+    def training_set(items: list) -> TrainingSet:
+        return TrainingSet(
+            [d.text for d in items],
+            embed_articles(items, config, embedder, console),
+            label_matrix(items, probe.coarse_labels, fine=False),
+            label_matrix(items, probe.fine_labels, fine=True),
+        )
+
+    labelled = training_set(base)
+    fixes = training_set(corrected)
+    folder = args.data.parent / "taxonomy"
+    statements = description_set(read_narrative_descriptions(folder), probe, embedder)
+    languages = [d.language.lower() for d in base]
+    other = [OTHER in d.narratives or not d.narratives for d in base]
+    config = replace(config, training_other_rate=training_other_rates(languages, other))
+    results = {}
+    for variant, extra in (("without", statements), ("with", stack(statements, fixes))):
+        _, cv, _ = cross_validate(base, labelled, extra, [], languages, other, config, taxonomy, 5, console)
+        results[variant] = cv
+    print("variant   profile  coarse F1  fine F1  (balanced sensitivity, thresholds tuned on the same OOF)")
+    for variant, cv in results.items():
+        for profile in ("default", "fast"):
+            b = cv[profile]["sensitivity"]["balanced"]
+            print(
+                f"{variant:8}  {profile:7}  {b['coarse']:.4f}     {b['fine']:.4f}   fold sd {b['fine_fold_sd']:.4f}"
+            )
+    print(f"{time.time() - started:.0f}s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--task", choices=("roles", "narratives"), default="roles")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--share", type=float, default=0.2, help="Share of articles held out as corrections.")
+    args = parser.parse_args()
+    if args.task == "narratives":
+        narratives(args)
+        return
+    started = time.time()
+    mentions, texts, langs = read_role_training(args.data)
+    held = sorted(held_out(texts, args.share))
     base = [m for m in mentions if m.article_id not in set(held)]
     corr_mentions, corr_texts, corr_langs = corrections_via_store(held, mentions, texts, langs)
     gold_held = sum(1 for m in mentions if m.article_id in set(held))

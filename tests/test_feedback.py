@@ -124,6 +124,17 @@ def test_rejecting_a_narrative_takes_its_subnarratives_and_adding_a_sub_adds_its
     assert (fixed.narratives, fixed.subnarratives) == (["Other"], ["Other"])
 
 
+def test_confirming_other_marks_an_article_without_narratives_reviewed(store: CorpusStore):
+    nothing = article("nothing.txt").model_copy(update={"narratives": [], "other": True})
+    store.save([nothing])
+    assert not feedback.corrected_article(nothing, []).narratives_reviewed
+    feedback.record(store, nothing, [item("narrative", "Other", "confirm")], "Ana")
+    fixed = feedback.corrected_article(nothing, feedback.records(store, "nothing.txt", SHA))
+    assert fixed.narratives_reviewed and (fixed.narratives, fixed.subnarratives) == (["Other"], ["Other"])
+    with pytest.raises(feedback.FeedbackError, match="not rejected"):
+        feedback.record(store, nothing, [item("narrative", "Other", "reject")], "Ana")
+
+
 def test_role_decisions_reject_add_and_switch_main_role(store: CorpusStore):
     a = article()
     start = TEXT.index("Alliance")
@@ -348,6 +359,9 @@ def test_export_round_trips_through_the_semeval_readers(tmp_path: Path):
         )
         == 0
     )
+    other = tmp_path / "export" / "BG" / "subtask-2-annotations.txt"
+    args = ["corpus", "feedback", "export", "--store", str(db), "--format", "semeval-narratives"]
+    assert run_cli([*args, "--language", "bg", "-o", str(other)]) == 0 and other.read_text() == ""
     labels = read_label_file(narratives)
     assert list(labels) == ["EN_UA_900001.txt"]  # only the reviewed article
     assert set(labels["EN_UA_900001.txt"].narratives) == {URW_WEST, URW_FEARS}

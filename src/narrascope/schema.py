@@ -293,7 +293,8 @@ FeedbackDecision = Literal["confirm", "reject", "add"]
 class FeedbackItem(BaseModel):
     """One analyst decision on one finding of a stored article.
 
-    A narrative or sub-narrative is named by its full taxonomy label; an entity role by
+    A narrative or sub-narrative is named by its full taxonomy label (the narrative
+    ``Other`` can be confirmed: the article pushes none); an entity role by
     the entity's name, the span of one of its mentions and a fine-grained role (its
     main role follows from the role taxonomy). ``confirm`` and ``add`` put the label in
     the corrected set, ``reject`` takes it out; the latest decision on a target wins.

@@ -169,6 +169,10 @@ def feedback_export_command(
         ),
     ],
     store: StoreOpt = DEFAULT_STORE,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Only articles in this language (ISO 639-1), as a SemEval <LANG>/ folder holds."),
+    ] = None,
 ) -> None:
     """Write the analyst-corrected articles in a SemEval 2025 Task 10 annotation format.
 
@@ -181,6 +185,8 @@ def feedback_export_command(
     check_output_file(output)
     with _open(store) as db:
         articles = corrected_articles(db)
+    if language is not None:
+        articles = [a for a in articles if a.language == language.strip().lower()]
     summary = export_semeval(articles, fmt, output)
     if summary.no_text:
         err.print(

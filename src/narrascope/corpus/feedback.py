@@ -6,7 +6,8 @@ target the latest one is in force. :func:`corrected_article` applies the decisio
 force to the stored ``Analysis`` and gives the labels training and export use:
 ``(findings ∪ confirmed ∪ added) − rejected``, with the taxonomy's hierarchy kept
 (a sub-narrative needs its narrative; a narrative left without a sub-narrative gets its
-``…: Other``; no narrative at all is ``Other``). The tables are created by
+``…: Other``; no narrative at all is ``Other``). Confirming the narrative ``Other``
+says the analyst agrees the article pushes none (it marks the layer reviewed). The tables are created by
 ``store._v4``; the article text is kept beside the decisions (the ``articles`` table
 holds results only) and checked against the article's content hash.
 """
@@ -70,7 +71,9 @@ def check_item(item: FeedbackItem, analysis: Analysis, text: str | None, index: 
     resolved (from the detected entity, or by finding the name in ``text``)."""
     where = f"items.{index}"
     taxonomy = default_taxonomy()
-    if item.kind == "narrative" and item.label not in taxonomy.narrative_labels():
+    if item.kind == "narrative" and item.label == OTHER and item.decision == "reject":
+        raise FeedbackError(f"{where}.decision", f"{OTHER!r} can be confirmed (no narrative), not rejected")
+    if item.kind == "narrative" and item.label != OTHER and item.label not in taxonomy.narrative_labels():
         raise FeedbackError(f"{where}.label", f"unknown narrative {item.label!r}")
     if item.kind == "subnarrative" and item.label not in taxonomy.subnarrative_labels():
         raise FeedbackError(f"{where}.label", f"unknown sub-narrative {item.label!r}")
@@ -249,8 +252,8 @@ def _corrected_narratives(
     narratives = [n for n in found if kept("narrative", n)]
     subs = [s for s in found_subs if kept("subnarrative", s)]
     for r in current:
-        if r.decision == "reject" or r.kind == "role":
-            continue
+        if r.decision == "reject" or r.kind == "role" or r.label == OTHER:
+            continue  # confirming 'Other' only marks the article reviewed: no narrative to add
         if r.kind == "narrative" and r.label not in narratives:
             narratives.append(r.label)
         if r.kind == "subnarrative" and r.label not in subs:

@@ -35,7 +35,7 @@ from narrascope.server.api import (
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
 from narrascope.server.workers import ProfileName, SensitivityName
-from narrascope.taxonomy import default_taxonomy
+from narrascope.taxonomy import OTHER, default_taxonomy
 from narrascope.taxonomy.roles import entity_roles
 
 router = APIRouter(include_in_schema=False)
@@ -144,6 +144,7 @@ def _review(analysis: Analysis, fb: ArticleFeedback) -> dict[str, Any]:
         status[(r.kind, r.label, r.entity, r.start, r.end)] = r
     shown: set[tuple[Any, ...]] = set()
     narratives = [] if analysis.other else analysis.narratives
+    shown.add(("narrative", OTHER, None, None, None))
     for n in narratives:
         shown.add(("narrative", n.label, None, None, None))
         shown.update(("subnarrative", s.label, None, None, None) for s in n.subnarratives)
