@@ -123,6 +123,7 @@ def narratives(args: argparse.Namespace) -> None:
     docs = read_training_folder(args.data)
     held = held_out({d.id: d.text for d in docs}, args.share)
     base = [d for d in docs if d.id not in held]
+    known = set(default_taxonomy().subnarrative_labels())
     with tempfile.TemporaryDirectory() as tmp, CorpusStore(Path(tmp) / "feedback.db") as store:
         for d in docs:
             if d.id not in held:
@@ -133,10 +134,10 @@ def narratives(args: argparse.Namespace) -> None:
                 FeedbackItem(kind="narrative", label=n, decision="add")
                 for n in sorted(d.narratives - {OTHER})
             ]
-            items += [
-                FeedbackItem(kind="subnarrative", label=s, decision="add")
-                for s in sorted(d.subnarratives - {OTHER})
-            ]
+            # 13 gold sub-narrative labels of the release are not in the taxonomy (an analyst could
+            # not pick them; training ignores them too).
+            subs = sorted(s for s in d.subnarratives - {OTHER} if s in known)
+            items += [FeedbackItem(kind="subnarrative", label=s, decision="add") for s in subs]
             items = items or [FeedbackItem(kind="narrative", label=OTHER, decision="confirm")]
             record(store, analysis, items, "benchmark (gold labels)", d.text)
         corrected = narrative_docs(corrected_articles(store))
