@@ -282,6 +282,8 @@ def test_page_forms_record_and_show_decisions(client: TestClient):
     shown = client.get(done.headers["location"]).text
     assert re.search(r'class="narrative rejected"><td><b class="lbl">' + re.escape(URW_WEST), shown)
     assert "rejected by Ana at" in shown and "confirmed by Ana at" in shown
+    dropped = '<span class="lbl">↳ The West is weak</span> <span class="muted">(dropped with its narrative)'
+    assert 'class="sub rejected"><td>' + dropped in shown
     assert re.search(r'<span class="badge">added</span> ' + re.escape(URW_FEARS), shown)
     assert 'value="Ana"' in shown  # the name is remembered for the next decision
     # With the text now kept, the stored article is shown marked again.
