@@ -45,6 +45,7 @@ VALID = {
     "mentions": "{mentions}",
     "store": "{store}",
     "by": "narrative",
+    "fmt": "semeval-roles",
     # required outputs that are fine (the case under test is another argument)
     "output": "{tmp}/written/result.png",  # any suffix works for label files; plot needs .png
     "out": "{tmp}/written/result.jsonl",

@@ -134,7 +134,9 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.goto(f"{server}/")
         page.fill("#text", demo_article().content)
         page.select_option("select[name=profile]", "default")
-        page.click("#analyse-button")
+        # The click waits for the page that follows: a default-profile analysis (models loaded on
+        # first use) can take longer than the 30 s default on a loaded 2-core machine.
+        page.click("#analyse-button", timeout=180_000)
         page.wait_for_selector("#marked", timeout=180_000)
         assert page.locator("#narratives").inner_text().count("Discrediting the West") >= 1
         assert page.locator("#narratives meter").count() >= 2
@@ -160,6 +162,28 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.check("#layer-toggles input[data-layer=t]")
         page.locator("#narratives blockquote a").first.click()
         assert "#ev-" in page.url
+
+        # Submit a correction: reject a narrative, confirm an entity role, add a narrative.
+        page.fill("#feedback-author", "Test Analyst")
+        rejected = page.locator("#narratives tr.narrative b.lbl").first.inner_text()
+        page.locator("#narratives tr.narrative button.no").first.click()
+        page.wait_for_selector("#narratives tr.narrative.rejected")
+        row = page.locator("#narratives tr.narrative.rejected").first
+        assert rejected in row.inner_text() and "rejected by Test Analyst at" in row.inner_text()
+        struck = row.locator(".lbl").evaluate("el => getComputedStyle(el).textDecorationLine")
+        assert "line-through" in struck
+        page.locator("#entities button.ok").first.click()
+        page.wait_for_selector("#entities .fb-confirm")
+        assert "confirmed by Test Analyst" in page.locator("#entities").inner_text()
+        page.select_option("#add-label", "URW: Amplifying war-related fears")
+        page.click("#add-label-button")
+        page.wait_for_selector("#added-findings")
+        assert "URW: Amplifying war-related fears" in page.locator("#added-findings").inner_text()
+        assert page.locator("#article .t").count() > 0, "the reviewed article lost its marked text"
+        page.locator("#narratives").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-feedback-findings.png")
+        page.locator("#review").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-feedback.png")
 
         # Dashboard: charts drawn, the demo article listed, CSV offered.
         page.goto(f"{server}/corpus")

@@ -282,3 +282,82 @@ class Analysis(BaseModel):
         coarse = [n.label for n in self.narratives]
         fine = [s.label for n in self.narratives for s in n.subnarratives]
         return coarse, fine
+
+
+# --------------------------------------------------------------------------- analyst feedback
+
+FeedbackKind = Literal["narrative", "subnarrative", "role"]
+FeedbackDecision = Literal["confirm", "reject", "add"]
+
+
+class FeedbackItem(BaseModel):
+    """One analyst decision on one finding of a stored article.
+
+    A narrative or sub-narrative is named by its full taxonomy label (the narrative
+    ``Other`` can be confirmed: the article pushes none); an entity role by
+    the entity's name, the span of one of its mentions and a fine-grained role (its
+    main role follows from the role taxonomy). ``confirm`` and ``add`` put the label in
+    the corrected set, ``reject`` takes it out; the latest decision on a target wins.
+    """
+
+    kind: FeedbackKind
+    label: str = Field(
+        min_length=1, max_length=300, description="Taxonomy label, or a fine-grained role for 'role'."
+    )
+    decision: FeedbackDecision
+    entity: str | None = Field(
+        default=None, max_length=300, description="'role' only: the entity's name as written in the article."
+    )
+    start: int | None = Field(
+        default=None, ge=0, description="'role' only: code-point offset of the mention (located when absent)."
+    )
+    end: int | None = Field(
+        default=None, ge=0, description="'role' only: end-exclusive offset of the mention."
+    )
+
+
+class FeedbackRecord(FeedbackItem):
+    """A stored decision: who made it and when (records are never edited or deleted)."""
+
+    seq: int = Field(description="Order of arrival in the store; the latest decision wins.")
+    author: str
+    at: datetime = Field(description="When it was recorded (UTC).")
+
+
+class CorrectedEntity(BaseModel):
+    """An entity's role after the analyst's corrections, at one mention."""
+
+    name: str
+    start: int = Field(ge=0, description="Code-point offset of the mention in the article text.")
+    end: int = Field(ge=0, description="End-exclusive offset.")
+    main_role: MainRole
+    fine_roles: list[str]
+
+
+class CorrectedArticle(BaseModel):
+    """The model's findings with the analyst's corrections applied: training labels.
+
+    ``narratives``/``subnarratives`` follow the SemEval subtask-2 convention (``Other``
+    when none); they and ``entities`` are only meaningful where the analyst reviewed that
+    layer (``narratives_reviewed`` / ``roles_reviewed``: at least one decision on it).
+    """
+
+    id: str
+    content_sha256: str
+    language: str = Field(description="ISO 639-1 code of the stored analysis.")
+    text: str | None = Field(default=None, description="The article text when the store has it.")
+    narratives: list[str]
+    subnarratives: list[str]
+    entities: list[CorrectedEntity]
+    narratives_reviewed: bool
+    roles_reviewed: bool
+
+
+class ArticleFeedback(BaseModel):
+    """Every decision on one article, the decision in force per target, and the result."""
+
+    id: str
+    content_sha256: str
+    current: list[FeedbackRecord] = Field(description="The latest decision on each target.")
+    history: list[FeedbackRecord] = Field(description="Every decision, oldest first.")
+    corrected: CorrectedArticle

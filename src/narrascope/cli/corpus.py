@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -198,3 +198,62 @@ def shorten(sentence: str, limit: int = EVIDENCE_CHARS) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+FeedbackFormat = Literal["semeval-narratives", "semeval-roles"]
+
+
+def feedback_export_command(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Annotation file to write; the texts go to raw-documents/ beside it."
+        ),
+    ],
+    fmt: Annotated[
+        FeedbackFormat,
+        typer.Option(
+            "--format",
+            help="semeval-narratives (subtask 2: id, narratives, sub-narratives) or semeval-roles "
+            "(subtask 1: id, mention, start, end, main role, fine roles).",
+        ),
+    ],
+    store: StoreOpt = DEFAULT_STORE,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Only articles in this language (ISO 639-1), as a SemEval <LANG>/ folder holds."),
+    ] = None,
+) -> None:
+    """Write the analyst-corrected articles in a SemEval 2025 Task 10 annotation format.
+
+    Labels are the model's findings minus the rejected plus the added ones, for every
+    article whose layer (narratives or roles) an analyst reviewed.
+    """
+    from narrascope.corpus.feedback import corrected_articles
+    from narrascope.eval.feedback import export_semeval
+
+    check_output_file(output)
+    with _open(store) as db:
+        articles = corrected_articles(db)
+    if language is not None:
+        articles = [a for a in articles if a.language == language.strip().lower()]
+    summary = export_semeval(articles, fmt, output)
+    if summary.no_text:
+        err.print(
+            f"skipped {len(summary.no_text)} reviewed article(s) whose text is not in the store "
+            f"(review them on the page of a fresh analysis): {escape(', '.join(summary.no_text[:5]))}"
+        )
+    err.print(
+        f"wrote {escape(str(output))}: {len(summary.written)} corrected article(s); "
+        f"texts in {escape(str(summary.documents))}"
+    )
+
+
+def load_corrections(store: Path) -> list[Any]:
+    """The corrected articles of a store, for ``train … --feedback``."""
+    from narrascope.corpus.feedback import corrected_articles
+
+    with _open(store) as db:
+        articles = corrected_articles(db)
+    err.print(f"{escape(str(store))}: {len(articles)} article(s) with analyst feedback")
+    return articles

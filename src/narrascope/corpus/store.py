@@ -22,7 +22,7 @@ from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -220,6 +220,40 @@ def _v4(db: sqlite3.Connection) -> None:
         _insert_entities(db, Analysis.model_validate_json(raw))
 
 
+def _v5(db: sqlite3.Connection) -> None:
+    # Version 5: analyst feedback (the whole feedback schema is this one step, so it can be
+    # renumbered when merged with other migrations). Decisions are append-only; the latest
+    # per target wins. No foreign key to ``articles``: re-analysing an article replaces its
+    # row (DELETE + INSERT), which must not cascade to the analyst's decisions. The text is
+    # kept with the feedback because it is what training needs (``texts`` keeps it only when a
+    # run was asked to keep texts, and may lack it for articles stored before version 4).
+    _script(
+        db,
+        """
+        CREATE TABLE feedback (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('narrative', 'subnarrative', 'role')),
+            label TEXT NOT NULL,       -- taxonomy label, or the fine-grained role
+            entity TEXT NOT NULL DEFAULT '',  -- role: the entity's name ('' otherwise)
+            start INTEGER,             -- role: mention span in code points, end-exclusive
+            "end" INTEGER,
+            decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject', 'add')),
+            author TEXT NOT NULL,
+            at TEXT NOT NULL           -- ISO 8601 in UTC
+        );
+        CREATE INDEX feedback_article ON feedback (id, content_sha256);
+        CREATE TABLE feedback_texts (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,  -- sha256 of content: checked on insert
+            content TEXT NOT NULL,
+            PRIMARY KEY (id, content_sha256)
+        );
+        """,
+    )
+
+
 def upgrade_analysis_json(raw: str) -> str:
     """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
     data = json.loads(raw)
@@ -237,7 +271,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 

@@ -1,5 +1,5 @@
-"""The REST API under ``/api/v1``: analyse (JSON, file or URL), list and get stored articles, stats,
-trends, taxonomy.
+"""The REST API under ``/api/v1``: analyse (JSON, file or URL), list and get stored articles,
+feedback, stats, trends, taxonomy.
 
 Handlers only translate HTTP to library calls: articles come from ``io`` readers,
 analyses from the worker (``workers``), rows from ``corpus.queries``. Errors keep
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from narrascope.corpus import queries
+from narrascope.corpus import feedback, queries
 from narrascope.corpus.store import CorpusStore
 from narrascope.io import (
     FetchPolicy,
@@ -30,7 +30,7 @@ from narrascope.io import (
     read_bytes,
 )
 from narrascope.pipeline.analyzer import ArticleTooLongError
-from narrascope.schema import Analysis, Article
+from narrascope.schema import Analysis, Article, ArticleFeedback, FeedbackItem
 from narrascope.server.models import (
     AnalyseRequest,
     AnalyseUrlRequest,
@@ -40,6 +40,7 @@ from narrascope.server.models import (
     EntityProfile,
     EntityRole,
     EntityRow,
+    FeedbackRequest,
     NarrativeProfile,
     RankedEntity,
     Series,
@@ -56,7 +57,7 @@ UPLOAD_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json"}
 MAX_PAGE = 500
 
 
-def field_error(loc: list[str], message: str, status: int = 422) -> HTTPException:
+def field_error(loc: list[str | int], message: str, status: int = 422) -> HTTPException:
     """An error naming the request field it is about, in FastAPI's validation-error shape."""
     return HTTPException(status, detail=[{"loc": loc, "msg": message, "type": "value_error"}])
 
@@ -232,14 +233,54 @@ def list_articles(
     return ArticlePage(total=total, limit=limit, offset=offset, items=[ArticleSummary(**r) for r in rows])
 
 
+def stored(store: CorpusStore, article_id: str, sha256: str | None) -> Analysis:
+    raw = queries.stored_analysis(store, article_id, sha256)
+    if raw is None:
+        raise HTTPException(404, detail=f"no stored article {article_id!r}")
+    return Analysis.model_validate_json(raw)
+
+
+def save_feedback(
+    request: Request,
+    article_id: str,
+    sha256: str | None,
+    items: list[FeedbackItem],
+    author: str,
+    text: str | None,
+) -> ArticleFeedback:
+    """Record decisions on a stored article; a bad one is a 422 naming its field."""
+    with CorpusStore(request.app.state.config.store) as store:
+        analysis = stored(store, article_id, sha256)
+        try:
+            feedback.record(store, analysis, items, author, text)
+        except feedback.FeedbackError as error:
+            loc = [int(part) if part.isdigit() else part for part in error.field.split(".")]
+            raise field_error(["body", *loc], str(error)) from None
+        return feedback.article_feedback(store, analysis)
+
+
+# Declared before ``/articles/{id}``: its ``path`` parameter would swallow ``/feedback``.
+@router.get("/articles/{article_id:path}/feedback", response_model=ArticleFeedback, tags=["feedback"])
+def get_feedback(request: Request, article_id: str, sha256: str | None = None) -> ArticleFeedback:
+    """The analyst's decisions on a stored article, those in force, and the corrected labels."""
+    with open_store(request) as store:
+        return feedback.article_feedback(store, stored(store, article_id, sha256))
+
+
+@router.post("/articles/{article_id:path}/feedback", response_model=ArticleFeedback, tags=["feedback"])
+def post_feedback(request: Request, article_id: str, body: FeedbackRequest) -> ArticleFeedback:
+    """Confirm, reject or add narratives, sub-narratives and entity roles of a stored article.
+
+    Decisions are appended with the author and the time (UTC); the latest on a target wins.
+    """
+    return save_feedback(request, article_id, body.content_sha256, body.items, body.author, body.text)
+
+
 @router.get("/articles/{article_id:path}", response_model=Analysis, tags=["corpus"])
 def get_article(request: Request, article_id: str, sha256: str | None = None) -> Analysis:
     """The stored analysis of one article (its latest unless ``sha256`` names the content)."""
     with open_store(request) as store:
-        raw = queries.stored_analysis(store, article_id, sha256)
-    if raw is None:
-        raise HTTPException(404, detail=f"no stored article {article_id!r}")
-    return Analysis.model_validate_json(raw)
+        return stored(store, article_id, sha256)
 
 
 Dimension = Literal["narrative", "subnarrative", "language", "outlet", "domain"]

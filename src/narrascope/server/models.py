@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from narrascope.schema import FeedbackItem
 from narrascope.server.workers import ProfileName, SensitivityName
 
 
@@ -179,3 +180,20 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     loaded: list[str] = Field(description="Profile/sensitivity pairs whose models are loaded.")
+
+
+class FeedbackRequest(BaseModel):
+    """Analyst decisions on one stored article, recorded together (all or none)."""
+
+    author: str = Field(min_length=1, max_length=100, description="Who decides (free text, e.g. a name).")
+    items: list[FeedbackItem] = Field(min_length=1, max_length=500)
+    content_sha256: str | None = Field(
+        default=None, description="Which analysed version of the article (default: the latest)."
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "The article text, kept with the feedback for training and export (the store keeps "
+            "results only); must hash to the article's content_sha256."
+        ),
+    )

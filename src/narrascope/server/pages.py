@@ -13,15 +13,16 @@ import io
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
 
 from narrascope import __version__
-from narrascope.corpus import queries
-from narrascope.schema import Analysis, Article
+from narrascope.corpus import feedback, queries
+from narrascope.schema import Analysis, Article, ArticleFeedback, FeedbackItem, FeedbackRecord
 from narrascope.server import render
 from narrascope.server.api import (
     article_from_request,
@@ -32,12 +33,16 @@ from narrascope.server.api import (
     narrative_profile,
     open_store,
     run_analysis,
+    save_feedback,
 )
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
 from narrascope.server.workers import ProfileName, SensitivityName
+from narrascope.taxonomy import OTHER, default_taxonomy
+from narrascope.taxonomy.roles import entity_roles
 
 router = APIRouter(include_in_schema=False)
+AUTHOR_COOKIE = "narrascope_author"  # remembers the name the analyst signs decisions with
 PAGE_SIZE = 25
 TOP_SERIES = 5
 
@@ -132,6 +137,10 @@ def _message(detail: Any) -> str:
 
 
 def _article_page(request: Request, analysis: Analysis, content: str | None) -> HTMLResponse:
+    with open_store(request) as store:
+        fb = feedback.article_feedback(store, analysis)
+    if content is None:  # a stored article: its text is known once someone gave feedback on it
+        content = fb.corrected.text
     counts: dict[str, int] = {}
     for span in analysis.techniques.spans if analysis.techniques else []:
         counts[span.technique] = counts.get(span.technique, 0) + 1
@@ -145,7 +154,107 @@ def _article_page(request: Request, analysis: Analysis, content: str | None) -> 
         technique_class=render.technique_class,
         technique_names=render.TECHNIQUE_NAMES,
         sourcing=render.SOURCING,
+        review=_review(analysis, fb),
+        send_text=content if fb.corrected.text is None else None,
+        author=unquote(request.cookies.get(AUTHOR_COOKIE, "")),
     )
+
+
+def _review(analysis: Analysis, fb: ArticleFeedback) -> dict[str, Any]:
+    """What the page shows of the analyst's decisions: the one in force per finding, the
+    added findings, and the taxonomy to add from."""
+    status: dict[tuple[Any, ...], FeedbackRecord] = {}
+    for r in fb.current:
+        status[(r.kind, r.label, r.entity, r.start, r.end)] = r
+    shown: set[tuple[Any, ...]] = set()
+    narratives = [] if analysis.other else analysis.narratives
+    shown.add(("narrative", OTHER, None, None, None))
+    for n in narratives:
+        shown.add(("narrative", n.label, None, None, None))
+        shown.update(("subnarrative", s.label, None, None, None) for s in n.subnarratives)
+    spans = {}
+    for e in analysis.entities or []:
+        m = feedback.representative_mention(e)
+        spans[e.name] = (m.start, m.end)
+        shown.update(("role", f, e.name, m.start, m.end) for f in e.fine_roles)
+    tax = default_taxonomy()
+    roles = entity_roles()
+    return {
+        "status": status,
+        "spans": spans,
+        "added": [r for r in fb.current if r.decision != "reject" and target(r) not in shown],
+        "corrected": fb.corrected,
+        "decisions": len(fb.history),
+        "taxonomy": tax.narratives(),
+        "roles": [(main, roles.fine_of(main)) for main in roles.main_roles],
+    }
+
+
+def target(r: FeedbackRecord) -> tuple[Any, ...]:
+    return (r.kind, r.label, r.entity, r.start, r.end)
+
+
+@router.post("/articles/{article_id:path}/feedback")
+def feedback_submit(
+    request: Request,
+    article_id: str,
+    csrf: Annotated[str, Form()] = "",
+    sha256: Annotated[str, Form()] = "",
+    author: Annotated[str, Form()] = "",
+    act: Annotated[str, Form()] = "",
+    add_label: Annotated[str, Form()] = "",
+    add_entity: Annotated[str, Form()] = "",
+    add_role: Annotated[str, Form()] = "",
+    text: Annotated[str | None, Form()] = None,
+) -> Response:
+    """One decision from the article page's buttons; back to the article when recorded."""
+    _check_csrf(request, csrf)
+    try:
+        item = _form_item(act, add_label, add_entity, add_role)
+        save_feedback(request, article_id, sha256 or None, [item], author, text or None)
+    except (HTTPException, ValidationError, ValueError) as error:
+        message = _message(error.detail) if isinstance(error, HTTPException) else str(error)
+        status = error.status_code if isinstance(error, HTTPException) else 422
+        return page(request, "message.html.j2", status, heading="Feedback not recorded", text=message)
+    back = (
+        f"/articles/{quote(article_id)}?{urlencode({'sha256': sha256})}#review"
+        if sha256
+        else f"/articles/{quote(article_id)}#review"
+    )
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(
+        AUTHOR_COOKIE, quote(" ".join(author.split())[:100]), httponly=True, samesite="strict", path="/"
+    )
+    return response
+
+
+def _form_item(act: str, add_label: str, add_entity: str, add_role: str) -> FeedbackItem:
+    """The decision a button names: ``decision|kind|label[|start|end|entity]`` or ``add|label|role``."""
+    parts = act.split("|", 5)
+    if parts == ["add", "label"]:
+        if not add_label:
+            raise ValueError("choose a narrative or sub-narrative to add")
+        kind = "subnarrative" if add_label in default_taxonomy().subnarrative_labels() else "narrative"
+        return FeedbackItem.model_validate({"kind": kind, "label": add_label, "decision": "add"})
+    if parts == ["add", "role"]:
+        if not add_entity.strip() or not add_role:
+            raise ValueError("name the entity and choose its role")
+        return FeedbackItem(kind="role", label=add_role, decision="add", entity=add_entity.strip())
+    if len(parts) >= 3 and parts[0] in ("confirm", "reject") and parts[1] in ("narrative", "subnarrative"):
+        return FeedbackItem.model_validate({"kind": parts[1], "label": parts[2], "decision": parts[0]})
+    if len(parts) == 6 and parts[0] in ("confirm", "reject") and parts[1] == "role":
+        start, end = int(parts[3]), int(parts[4])
+        return FeedbackItem.model_validate(
+            {
+                "kind": "role",
+                "label": parts[2],
+                "decision": parts[0],
+                "start": start,
+                "end": end,
+                "entity": parts[5],
+            }
+        )
+    raise ValueError(f"unknown action {act[:80]!r}")
 
 
 @router.get("/articles/{article_id:path}")
