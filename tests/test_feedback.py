@@ -280,10 +280,16 @@ def test_page_forms_record_and_show_decisions(client: TestClient):
     )
     client.post(url, data={**form, "act": "add|label", "add_label": URW_FEARS})
     shown = client.get(done.headers["location"]).text
-    assert re.search(r'class="narrative rejected"><td><b class="lbl">' + re.escape(URW_WEST), shown)
+    link = r'<a href="[^"]*">'  # labels link to their narrative page
+    assert re.search(r'class="narrative rejected"><td><b class="lbl">' + link + re.escape(URW_WEST), shown)
     assert "rejected by Ana at" in shown and "confirmed by Ana at" in shown
-    dropped = '<span class="lbl">↳ The West is weak</span> <span class="muted">(dropped with its narrative)'
-    assert 'class="sub rejected"><td>' + dropped in shown
+    dropped = (
+        '<span class="lbl">↳ '
+        + link
+        + "The West is weak</a></span> "
+        + re.escape('<span class="muted">(dropped with its narrative)')
+    )
+    assert re.search('class="sub rejected"><td>' + dropped, shown)
     assert re.search(r'<span class="badge">added</span> ' + re.escape(URW_FEARS), shown)
     assert 'value="Ana"' in shown  # the name is remembered for the next decision
     # With the text now kept, the stored article is shown marked again.
