@@ -5,11 +5,11 @@ of the mention string itself (so the model knows *which* entity of the sentence 
 meant) — plus a one-hot of the article's language. One multinomial logistic
 regression over the 22 fine roles scores it, blended with the roles of its nearest
 annotated training mentions of the same language (similarity = cosine of the
-sentences + cosine of the mention strings; issue 11); the main role is the main
-role whose fine roles are jointly most probable, and the fine role is the best one
-inside it (hierarchy-consistent by construction). Research behind this choice, and
+sentences + cosine of the mention strings; issue 11); the decision is the (main,
+fine) pair with the largest p(fine) * p(main), p(main) = the summed probability of its
+fine roles (round 3; hierarchy-consistent by construction). Research behind this choice, and
 the variants that lost, are in ``research/entity-roles/REPORT.md``,
-``benchmarks/roles_round2.py`` and BENCHMARKS.md.
+``benchmarks/roles_round2.py``, ``benchmarks/roles_round3_b.py`` and BENCHMARKS.md.
 This module owns the estimator and its artifact; it never reads articles or runs
 the embedder (callers pass vectors).
 """
