@@ -12,7 +12,7 @@ import sys
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -29,6 +29,7 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
+from narrascope.cli.explanations import LLMModelOpt, LLMTimeoutOpt, LLMUrlOpt, llm_settings
 from narrascope.io import INPUT_FORMATS, InputError, article_from_text, iter_inputs
 from narrascope.schema import Analysis, Article
 
@@ -82,6 +83,9 @@ def analyze(
     model: ModelOpt = None,
     mentions: MentionsOpt = None,
     html: HtmlOpt = None,
+    llm_url: LLMUrlOpt = None,
+    llm_model: LLMModelOpt = "default",
+    llm_timeout: LLMTimeoutOpt = 30.0,
 ) -> None:
     """Analyse article files (or the demo) and print a report.
 
@@ -101,7 +105,9 @@ def analyze(
     if html is not None and len(articles) != 1:
         raise fail(f"--html writes one article's report; the input has {len(articles)} articles")
     given = _given_spans(mentions, articles) if mentions else None
-    analyzer = _analyzer(fast, model, sensitivity.value)
+    if llm_url and fast:
+        raise fail("--llm-url writes explanations, which the --fast profile does not make")
+    analyzer = _analyzer(fast, model, sensitivity.value, llm_settings(llm_url, llm_model, llm_timeout))
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
 
@@ -115,10 +121,17 @@ def _given_spans(path: Path, articles: list[Article]) -> dict[str, list[tuple[in
     return given.spans
 
 
-def _analyzer(fast: bool, model: Path | None, sensitivity: str) -> Analyzer:
-    from narrascope.pipeline import Analyzer
+def _analyzer(
+    fast: bool, model: Path | None, sensitivity: str, explain: dict[str, Any] | None = None
+) -> Analyzer:
+    from narrascope.pipeline import Analyzer, get_profile
 
-    return Analyzer(profile="fast" if fast else "default", model_dir=model, sensitivity=sensitivity)
+    profile = get_profile("fast" if fast else "default")
+    if explain:
+        settings = {name: dict(values) for name, values in profile.settings.items()}
+        settings.setdefault("explain", {}).update(explain)
+        profile = profile.model_copy(update={"settings": settings})
+    return Analyzer(profile=profile, model_dir=model, sensitivity=sensitivity)
 
 
 def _print_results(
