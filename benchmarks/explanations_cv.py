@@ -173,13 +173,35 @@ def fit(items: list[Item], phrasing, method: str) -> Settings:
     return max((replace(best, phrasing=p) for p in range(n_phrasings)), key=score)
 
 
-def faithfulness(pred: str, item: Item, detector) -> tuple[bool, list[str]]:
-    """(a quoted span is not in the article, entities named in ``pred`` but not in the article)."""
+QUOTE_MARKS = "“”„«»\"'‘’"
+
+
+def connective_words(phrasing) -> dict[str, set[str]]:
+    """Per language, the words of the fixed connective phrasing (never an entity claim)."""
+    return {
+        code: {
+            w.strip(",.:").casefold() for t in (*p.openers, *p.follows) for w in t.replace("{q}", " ").split()
+        }
+        for code, p in phrasing.items()
+    }
+
+
+def faithfulness(pred: str, item: Item, detector, connectives: dict[str, set[str]]) -> tuple[bool, list[str]]:
+    """(a quoted span is not in the article, entities named in ``pred`` but not in the article).
+
+    A detected entity counts when its text (quotation marks at its edges stripped, since
+    the detector may take an opening mark into a capitalised run) is not in the article,
+    unless all its words are the connective phrasing's own ("Acrescenta", "Текстът").
+    """
     lang = item.lang.lower()
     haystack = " ".join(item.content.split()).casefold()
-    missing = [
-        c.text for c in detector.detect(pred, lang) if " ".join(c.text.split()).casefold() not in haystack
-    ]
+    fixed = connectives.get(lang, set())
+    missing = []
+    for c in detector.detect(pred, lang):
+        text = " ".join(c.text.strip(QUOTE_MARKS + " ").split()).casefold()
+        if not text or text in haystack or all(w.strip(",.:") in fixed for w in text.split()):
+            continue
+        missing.append(c.text)
     return bool(invented_quotes(pred, item.content)), missing
 
 
@@ -221,11 +243,15 @@ def main() -> None:
 
     refs = [i.reference for i in items]
     detector = EntityFramer.load().detector
+    connectives = connective_words(phrasing)
     results: dict[str, dict] = {}
+    violations: dict[str, list] = {}
     for method in METHODS:
         chrf = chrf_scores(preds[method], refs)
         cos = cosine_scores(preds[method], refs, embedder.embed)
-        checks = [faithfulness(p, it, detector) for p, it in zip(preds[method], items, strict=True)]
+        checks = [
+            faithfulness(p, it, detector, connectives) for p, it in zip(preds[method], items, strict=True)
+        ]
         per_lang = {}
         for lang in (*LANGS, "all"):
             rows = [k for k, it in enumerate(items) if lang in ("all", it.lang)]
@@ -238,9 +264,15 @@ def main() -> None:
                 "max_words": max(len(preds[method][k].split()) for k in rows),
             }
         results[method] = per_lang
-        examples = [c[1] for c in checks if c[1]][:5]
+        examples = [c[1] for c in checks if c[1]][:8]
         if examples:
             print(f"{method}: entity violations e.g. {examples}", file=sys.stderr)
+        if args.json:
+            violations[method] = [
+                {"id": it.article_id, "entities": c[1], "quote": c[0], "text": p}
+                for p, it, c in zip(preds[method], items, strict=True)
+                if c[0] or c[1]
+            ]
 
     # Time to compose one explanation from window vectors already computed (what the pipeline adds).
     shipped = {lang: fitted[f"{lang} extractive-e5+position"][0] for lang in LANGS}
@@ -260,6 +292,7 @@ def main() -> None:
     if args.json:
         examples = {m: preds[m][:: max(1, len(items) // 60)] for m in METHODS}
         payload = {"results": results, "timing": timing, "fitted": fitted, "examples": examples}
+        payload["violations"] = violations
         args.json.write_text(json.dumps(payload, indent=1, ensure_ascii=False))
     if args.write_phrasing:
         write_phrasing(items, phrasing)

