@@ -57,9 +57,9 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "semeval
 LANGS = ("BG", "EN", "HI", "PT", "RU")
 WINDOW_WORDS = 360  # the default profile's embed window
 SEED = 0
-GRID_SENTENCES = (1, 2, 3)
-GRID_WORDS = (20, 30, 45, 60)
-GRID_POSITION = (0.0, 0.05, 0.2)
+GRID_SENTENCES = (2, 3, 4)
+GRID_WORDS = (60, 70, 80)
+GRID_POSITION = (0.0, 0.05, 0.2, 0.5)
 POSITION_ONLY = 100.0  # a bonus that dwarfs any cosine: the first sentences win
 METHODS = ("lead80", "description", "extractive-position", "extractive-e5", "extractive-e5+position")
 
@@ -173,7 +173,7 @@ def fit(items: list[Item], phrasing, method: str) -> Settings:
     return max((replace(best, phrasing=p) for p in range(n_phrasings)), key=score)
 
 
-QUOTE_MARKS = "“”„«»\"'‘’"
+QUOTE_MARKS = "“”„«»\"'‘’…"  # and the ellipsis that marks a trimmed quote
 
 
 def connective_words(phrasing) -> dict[str, set[str]]:
@@ -270,7 +270,7 @@ def main() -> None:
         if args.json:
             violations[method] = [
                 {"id": it.article_id, "entities": c[1], "quote": c[0], "text": p}
-                for p, it, c in zip(preds[method], items, strict=True)
+                for p, it, c in zip(preds[method], items, checks, strict=True)
                 if c[0] or c[1]
             ]
 
