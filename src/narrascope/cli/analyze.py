@@ -93,6 +93,7 @@ def analyze(
     """
     if demo == bool(files):
         raise fail("give FILE arguments or --demo (not both)")
+    explain = llm_settings(llm_url, llm_model, llm_timeout)
     if html is not None:
         check_output_file(html)
     if model is not None:
@@ -107,7 +108,7 @@ def analyze(
     given = _given_spans(mentions, articles) if mentions else None
     if llm_url and fast:
         raise fail("--llm-url writes explanations, which the --fast profile does not make")
-    analyzer = _analyzer(fast, model, sensitivity.value, llm_settings(llm_url, llm_model, llm_timeout))
+    analyzer = _analyzer(fast, model, sensitivity.value, explain)
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
 

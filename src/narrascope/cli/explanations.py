@@ -43,7 +43,13 @@ LLMTimeoutOpt = Annotated[
 
 
 def llm_settings(url: str | None, model: str, timeout: float) -> dict[str, Any]:
-    """Settings of the ``explain`` component for the LLM options (empty without a URL)."""
+    """Settings of the ``explain`` component for the LLM options (empty without a URL).
+
+    Refuses, before any work, a URL that is not http(s) and a model named without a URL."""
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise fail(f"--llm-url must be an http:// or https:// URL, not {url!r}")
+    if url is None and model != "default":
+        raise fail("--llm-model names a model of the --llm-url endpoint; give --llm-url too")
     return {"llm_url": url, "llm_model": model, "llm_timeout": timeout} if url else {}
 
 
@@ -66,6 +72,7 @@ def semeval_explanations(
     """
     from narrascope.eval.explanations import format_explanation_line, read_dominant_file
 
+    llm_settings(llm_url, llm_model, llm_timeout)
     check_output_file(output)
     require_dir(docs_dir)
     lines = read_dominant_file(dominant)
