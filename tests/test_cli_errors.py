@@ -43,6 +43,7 @@ VALID = {
     "articles_dir": "{docs}",
     "data": "{docs}",
     "mentions": "{mentions}",
+    "dominant": "{labels}",  # id<TAB>narrative<TAB>subnarrative, as semeval explanations reads
     "store": "{store}",
     "by": "narrative",
     "fmt": "semeval-roles",

@@ -543,3 +543,23 @@ def test_ui_upload_and_errors_are_shown_on_the_form(client: TestClient):
     assert wrong.status_code == 415 and "unsupported file type .exe" in wrong.text and "<form" in wrong.text
     empty = client.post("/analyse", data={"csrf": csrf, "text": "  ", **FAST})
     assert empty.status_code == 422 and "paste an article" in empty.text
+
+
+def test_stored_article_page_shows_the_explanation_escaped(tmp_path: Path):
+    from narrascope.schema import Evidence, Explanation
+
+    explanation = Explanation(
+        narrative=URW_B,
+        text="The text says that “<b>war</b> is near”.",
+        language="en",
+        evidence=[Evidence(start=0, end=3, text="war", score=0.5)],
+        method="extractive",
+    )
+    analysis = make_analysis("x1", [URW_B]).model_copy(update={"explanation": explanation})
+    with CorpusStore(tmp_path / "x.db") as store:
+        store.save([analysis])
+    with client_for(tmp_path / "x.db") as c:
+        page = c.get("/articles/x1")
+    assert page.status_code == 200
+    assert f"Why {URW_B}" in page.text and "quoted from the article" in page.text
+    assert "&lt;b&gt;war&lt;/b&gt; is near" in page.text and "<b>war</b>" not in page.text

@@ -3,8 +3,8 @@
 Every surface of narrascope (CLI ``--json``, batch writers, API, web UI) serialises
 these models and nothing else; ``narrascope schema`` prints their JSON schema.
 Offsets everywhere are code-point offsets, end-exclusive, into ``Article.content``.
-Fields reserved for later stages (entities, techniques, sourcing, explanation)
-are ``None`` until a stage fills them, so older readers keep working.
+Layers of later stages (entities, techniques, sourcing, explanation) are ``None``
+until a stage fills them, so older readers keep working. 2.2.0 typed ``explanation``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 class Article(BaseModel):
@@ -220,6 +220,28 @@ class Provenance(BaseModel):
     )
 
 
+class Explanation(BaseModel):
+    """Why the article pushes its dominant narrative, in at most 80 words, in its language."""
+
+    narrative: str = Field(description="Label of the dominant (most confident) narrative explained.")
+    subnarrative: str | None = Field(
+        default=None, description="Its most confident sub-narrative, if any (may be '<narrative>: Other')."
+    )
+    text: str = Field(description="The explanation: at most 80 words, in the article's language.")
+    language: str = Field(description="ISO 639-1 code of the explanation (the article's language).")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The article's sentences the explanation rests on, in text order."
+    )
+    method: str = Field(
+        description=(
+            "How it was made: 'extractive' (the article's own sentences, chosen by e5 similarity to the "
+            "narrative's description and position, lightly trimmed and quoted inside fixed connective "
+            "phrasing) or 'llm:<model>' (an OpenAI-compatible chat endpoint, answer checked)."
+        )
+    )
+    note: str = Field(default="", description="Why the LLM answer was not used, when it fell back.")
+
+
 class Analysis(BaseModel):
     """Everything narrascope says about one article."""
 
@@ -273,7 +295,12 @@ class Analysis(BaseModel):
         default=None, description="Persuasion-technique spans; None when the stage did not run."
     )
     sourcing: Sourcing | None = Field(default=None, description="Sourcing signals; None when not run.")
-    explanation: dict[str, Any] | None = Field(default=None, description="Reserved: narrative explanation.")
+    explanation: Explanation | None = Field(
+        default=None,
+        description=(
+            "Why the article pushes its dominant narrative; None for 'Other' or when the stage did not run."
+        ),
+    )
 
     def semeval_labels(self) -> tuple[list[str], list[str]]:
         """Narratives and subnarratives in the SemEval subtask-2 convention."""

@@ -129,10 +129,12 @@ def _note(mark: Mark) -> str:
 
 
 def evidence_starts(analysis: Analysis) -> set[int]:
-    """Offsets where an evidence sentence of a narrative, sub-narrative or weak signal begins."""
+    """Offsets where an evidence sentence of a narrative, sub-narrative, weak signal or the
+    explanation begins."""
     labels = [*analysis.narratives, *analysis.weak_signals]
     labels += [s for n in analysis.narratives for s in n.subnarratives]
-    return {ev.start for label in labels for ev in label.evidence}
+    starts = {ev.start for label in labels for ev in label.evidence}
+    return starts | {ev.start for ev in (analysis.explanation.evidence if analysis.explanation else [])}
 
 
 def pieces(analysis: Analysis, content: str) -> list[Piece]:
