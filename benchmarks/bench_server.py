@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import random
 import socket
 import statistics
@@ -53,6 +54,7 @@ ENTITIES = [
 ]
 OUTLETS = ["Herald", "Courier", "Gazette", "Tribune", "Observer"]
 LANGUAGES = ["en", "en", "en", "bg", "ru", "pt", "hi"]
+NARRATIVE = "CC: Criticism of institutions and authorities"
 
 
 def build_store(path: Path, size: int, seed: int = 1) -> None:
@@ -89,8 +91,17 @@ def build_store(path: Path, size: int, seed: int = 1) -> None:
                 )
             )
             if len(batch) == 1000:
-                store.save(batch)
+                _save(store, batch, texts)
                 batch = []
+        _save(store, batch, texts)
+
+
+def _save(store: CorpusStore, batch: list[Analysis], texts: list[str]) -> None:
+    """Save with each copy's text (store v4 keeps it for search); older stores take none."""
+    if "texts" in inspect.signature(store.save).parameters:
+        kept = {(a.id, a.content_sha256): texts[int(a.id.split("/")[1]) % len(texts)] for a in batch}
+        store.save(batch, kept)  # type: ignore[call-arg]
+    else:
         store.save(batch)
 
 
@@ -101,15 +112,50 @@ def free_port() -> int:
 
 
 def peak_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """VmHWM of ``pid`` plus its live descendants (the analysis process since issue 12)."""
+    total = 0.0
+    for proc in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
 
 
-def query_request(rng: random.Random) -> tuple[str, str, dict[str, object]]:
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *descendants(child)]
+    return found
+
+
+KINDS = ["list", "list-filtered", "get", "stats", "trend", "entities"]
+PAGE_KINDS = ["search", "narrative", "entity", "narrative-page", "entity-page", "dashboard"]
+"""Issue-12 endpoints (``--pages``): full-text search, narrative/entity API and pages, the dashboard."""
+
+
+def query_request(rng: random.Random, kinds: list[str] = KINDS) -> tuple[str, str, dict[str, object]]:
     """One query: (kind, path, params)."""
-    kind = rng.choice(["list", "list-filtered", "get", "stats", "trend", "entities"])
+    kind = rng.choice(kinds)
+    if kind == "search":
+        return kind, "/api/v1/articles", {"q": rng.choice(["sanctions", "glacier water", "weap*"])}
+    if kind == "narrative":
+        return kind, f"/api/v1/narratives/{NARRATIVE}", {}
+    if kind == "entity":
+        return kind, f"/api/v1/entities/{rng.choice(ENTITIES)[0]}", {}
+    if kind == "narrative-page":
+        return kind, "/corpus/narrative", {"label": NARRATIVE}
+    if kind == "entity-page":
+        return kind, "/corpus/entity", {"name": rng.choice(ENTITIES)[0]}
+    if kind == "dashboard":
+        return kind, "/corpus", {}
     if kind == "list":
         return kind, "/api/v1/articles", {"limit": 50, "offset": rng.randrange(0, 1000)}
     if kind == "list-filtered":
@@ -125,7 +171,7 @@ def query_request(rng: random.Random) -> tuple[str, str, dict[str, object]]:
 
 
 async def load(
-    url: str, total: int, concurrency: int, analyse_share: float, seed: int = 2
+    url: str, total: int, concurrency: int, analyse_share: float, seed: int = 2, kinds: list[str] = KINDS
 ) -> dict[str, object]:
     rng = random.Random(seed)
     demo = demo_article().content
@@ -141,7 +187,7 @@ async def load(
                     "POST", "/api/v1/analyse", json={"text": f"{demo}\n\nUpdate {i}.", "profile": "fast"}
                 )
             else:
-                kind, path, params = query_request(rng)
+                kind, path, params = query_request(rng, kinds)
                 request = client.build_request("GET", path, params=params)  # type: ignore[arg-type]
             t0 = time.perf_counter()
             try:
@@ -173,6 +219,9 @@ def main() -> None:
     parser.add_argument("--store-size", type=int, default=20_000)
     parser.add_argument("--analyse-share", type=float, default=0.3)
     parser.add_argument("--default-runs", type=int, default=10, help="Sequential default-profile analyses.")
+    parser.add_argument(
+        "--pages", action="store_true", help="Query the issue-12 endpoints (search, narrative/entity pages)."
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -202,7 +251,8 @@ def main() -> None:
             )
             print(f"first fast analysis (loads the fast models): {time.perf_counter() - t0:.2f} s")
 
-            result = asyncio.run(load(url, args.requests, args.concurrency, args.analyse_share))
+            kinds = PAGE_KINDS if args.pages else KINDS
+            result = asyncio.run(load(url, args.requests, args.concurrency, args.analyse_share, kinds=kinds))
             report(result, args)
 
             t0 = time.perf_counter()
@@ -220,7 +270,9 @@ def main() -> None:
                 assert response.status_code == 200, response.text
             print(f"default profile, demo article, sequential x{len(default)}: "
                   f"p50 {pct(default, 0.5):.0f} ms, max {max(default) * 1000:.0f} ms")  # fmt: skip
-            print(f"server peak memory (VmHWM): {peak_memory_mb(server.pid):.0f} MB")
+            print(
+                f"server peak memory (VmHWM, with its child processes): {peak_memory_mb(server.pid):.0f} MB"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

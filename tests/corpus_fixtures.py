@@ -7,7 +7,15 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-from narrascope.schema import Analysis, EntityFrame, LanguageGuess, Mention, NarrativeScore, Provenance
+from narrascope.schema import (
+    Analysis,
+    EntityFrame,
+    Evidence,
+    LanguageGuess,
+    Mention,
+    NarrativeScore,
+    Provenance,
+)
 
 PARAGRAPHS = [
     "The ministry said on Monday that gas reserves would last through the winter, "
@@ -62,6 +70,7 @@ def make_analysis(
     published: datetime | None = None,
     entities: list[tuple[str, str, list[str]]] | None = None,
     title: str = "",
+    evidence: dict[str, str] | None = None,
 ) -> Analysis:
     """An Analysis built by hand, as the entity stage will fill it (name, main role, fine roles)."""
     scores = [
@@ -78,6 +87,9 @@ def make_analysis(
                 fine_roles=fine,
                 confidence=0.9,
                 main_probabilities={role: 0.9},
+                evidence=Evidence(start=0, end=len(evidence[name]), text=evidence[name], score=1.0)
+                if evidence and name in evidence
+                else None,
             )
             for name, role, fine in entities
         ]

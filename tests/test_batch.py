@@ -96,6 +96,22 @@ def test_batch_mixed_inputs_to_parquet_with_store_and_errors(mixed: Path, tmp_pa
     assert "0 analysed, 7 already done" in third.stderr
     assert rows(other) == rows(out)
 
+    # The store keeps the analysed text for search; a result stored without it (as before
+    # store v4) gets it from the next run that meets the same article.
+    from narrascope.corpus.queries import ArticleFilter, list_articles
+    from narrascope.corpus.store import CorpusStore
+
+    def found(q: str) -> list[str]:
+        with CorpusStore(store, readonly=True) as db:
+            return [r["id"] for r in list_articles(db, ArticleFilter(q=q))[1]]
+
+    assert found("glacier observatory") == ["c1"] and found("columnist") == ["r1"]
+    with CorpusStore(store) as db, db.transaction():
+        db.db.execute("UPDATE texts SET text = NULL WHERE id = 'r1'")
+    assert found("columnist") == []
+    fourth = batch(*inputs, "--out", tmp_path / "fourth.jsonl", "--store", store, "--fast")
+    assert "0 analysed, 7 already done" in fourth.stderr and found("columnist") == ["r1"]
+
 
 def test_nothing_readable_is_exit_2_and_bad_out_is_refused(tmp_path: Path):
     bad = tmp_path / "bad.jsonl"

@@ -43,8 +43,10 @@ VALID = {
     "articles_dir": "{docs}",
     "data": "{docs}",
     "mentions": "{mentions}",
+    "dominant": "{labels}",  # id<TAB>narrative<TAB>subnarrative, as semeval explanations reads
     "store": "{store}",
     "by": "narrative",
+    "fmt": "semeval-roles",
     # required outputs that are fine (the case under test is another argument)
     "output": "{tmp}/written/result.png",  # any suffix works for label files; plot needs .png
     "out": "{tmp}/written/result.jsonl",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from corpus_fixtures import make_analysis
-from narrascope.corpus.queries import entities, stats, trend
+from narrascope.corpus.queries import ArticleFilter, entities, list_articles, stats, stored_text, trend
 from narrascope.corpus.store import MIGRATIONS, STORE_VERSION, CorpusStore, StoreError
 
 URW_A = "URW: Discrediting the West, Diplomacy"
@@ -58,6 +59,70 @@ def test_v1_store_is_migrated_and_entities_are_backfilled(tmp_path: Path):
     with CorpusStore(path) as store:
         assert store.version == STORE_VERSION
         assert entities(store, "Antagonist")[0]["entity"] == "NATO"
+
+
+def test_v3_store_is_migrated_to_v4_and_stays_searchable_by_title(tmp_path: Path):
+    path = tmp_path / "v3.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:3]:
+        step(db)
+    db.execute("PRAGMA user_version = 3")
+    sentence = "Ökonomen blamed the Émigré Bank for the crash."
+    analysis = make_analysis(
+        "old", [URW_A], entities=[("Émigré Bank", "Antagonist", ["Saboteur"])],
+        title="Old headline about tariffs", evidence={"Émigré Bank": sentence},
+    )  # fmt: skip
+    db.execute(
+        "INSERT INTO articles VALUES (?, ?, ?, NULL, NULL, 'Herald', '2024-03-04T09:00:00', 'en', 'URW', 0, "
+        "'fast', '0.0', '', ?, 'fp')",
+        ("old", analysis.content_sha256, analysis.title, analysis.model_dump_json()),
+    )
+    db.execute("INSERT INTO narratives VALUES ('old', ?, ?, NULL, 0.8)", (analysis.content_sha256, URW_A))
+    db.execute(
+        "INSERT INTO entities VALUES ('old', ?, 'Émigré Bank', 'Antagonist', '[\"Saboteur\"]', 1, 0.9)",
+        (analysis.content_sha256,),
+    )
+    db.close()
+    with CorpusStore(path) as store:
+        assert store.version == STORE_VERSION == 6 and store.has_fts
+        # The title is indexed, the text is unknown (NULL) until a later save keeps it.
+        assert [r["id"] for r in list_articles(store, ArticleFilter(q="tariffs"))[1]] == ["old"]
+        assert list_articles(store, ArticleFilter(q="crash"))[0] == 0
+        assert stored_text(store, "old", analysis.content_sha256) is None
+        # Entities are re-read from the stored JSON: key (case-folded, beyond ASCII) and evidence.
+        assert store.db.execute("SELECT key, evidence FROM entities").fetchall() == [
+            ("émigré bank", sentence)
+        ]
+        top = entities(store, "Antagonist")
+        assert (
+            top[0]["entity"] == "Émigré Bank" and top[0]["evidence"]["Antagonist"][0]["sentence"] == sentence
+        )
+        assert list_articles(store, ArticleFilter(entity="ÉMIGRÉ BANK"))[0] == 1
+        store.keep_texts({("old", analysis.content_sha256): "Old headline about tariffs\n\n" + sentence})
+        assert list_articles(store, ArticleFilter(q="crash"))[0] == 1
+        # A re-save without text keeps the text; deleting the article drops it from the index.
+        store.save([analysis])
+        assert list_articles(store, ArticleFilter(q="crash"))[0] == 1
+        with store.transaction():
+            store.db.execute("DELETE FROM articles")
+        assert list_articles(store, ArticleFilter(q="tariffs"))[0] == 0
+        assert store.db.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 0
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"articles_order", "entities_role_key", "narratives_cover"} <= indexes
+
+
+def test_search_falls_back_to_like_without_fts5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import narrascope.corpus.store as store_module
+
+    monkeypatch.setattr(store_module, "has_fts5", lambda db: False)
+    with CorpusStore(tmp_path / "s.db") as store:
+        assert not store.has_fts
+        store.save(
+            [make_analysis("x", [URW_A], title="Plain title")], {("x", "sha-x"): "Plain title\n\n50% off"}
+        )
+        assert list_articles(store, ArticleFilter(q="50%"))[0] == 1
+        assert list_articles(store, ArticleFilter(q="title"))[0] == 1
+        assert list_articles(store, ArticleFilter(q="nothing"))[0] == 0
 
 
 def test_newer_store_is_refused(tmp_path: Path):
@@ -179,6 +244,32 @@ def test_corpus_commands_on_a_store(tmp_path: Path):
     assert proc.returncode == 0 and "%" in (tmp_path / "s.svg").read_text()
     proc = run_cli("corpus", "entities", "--role", "antagonist", "--top", "5", "--store", str(path), "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
+
+
+def test_corpus_entities_shows_the_sentence_of_each_role(tmp_path: Path):
+    path = tmp_path / "s.db"
+    long = "The Council " + "kept delaying the vote and " * 12 + "blamed everyone else."
+    rows = [
+        make_analysis("e1", entities=[("Council", "Antagonist", ["Saboteur"])], evidence={"Council": long}),
+        make_analysis("e2", entities=[("council", "Innocent", ["Victim"])],
+                      evidence={"council": "Hackers hit the council website."}),
+    ]  # fmt: skip
+    with CorpusStore(path) as store:
+        store.save(rows)
+    proc = run_cli("corpus", "entities", "--store", str(path), "--json")
+    (row,) = json.loads(proc.stdout)
+    assert row["evidence"]["Antagonist"][0]["sentence"] == long  # whole in JSON
+    assert row["evidence"]["Innocent"][0]["id"] == "e2"
+    proc = subprocess.run(
+        [sys.executable, "-m", "narrascope", "corpus", "entities", "--store", str(path)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "250"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    flat = " ".join(proc.stdout.split())
+    assert "Hackers hit the council website." in flat and "Innocent:" in flat and "Antagonist:" in flat
+    assert "blamed everyone else" not in flat and "…" in flat  # the long one is cut in the terminal
+    proc = run_cli("corpus", "entities", "--role", "Innocent", "--store", str(path))
+    assert "Hackers hit" in " ".join(proc.stdout.split()) and "kept delaying" not in proc.stdout
 
 
 def test_plot_draws_leading_narratives(tmp_path: Path):

@@ -57,3 +57,34 @@ def test_weight_zero_is_the_logistic_regression_alone_and_stores_no_memory(tmp_p
     loaded = RoleClassifier.load(tmp_path, entity_roles())
     assert loaded.config.neighbour_weight == 0.5
     assert np.allclose(loaded.predict_proba(X), blended.predict_proba(X), atol=1e-5)
+
+
+def _spread(clf: RoleClassifier) -> np.ndarray:
+    """Victim at 0.35; the other 0.65 spread evenly over the Antagonist roles."""
+    p = np.zeros(len(clf.fine_labels))
+    p[clf.fine_labels.index("Victim")] = 0.35
+    antagonists = [clf.fine_labels.index(f) for f in clf.roles.fine_of("Antagonist")]
+    p[antagonists] = 0.65 / len(antagonists)
+    return p[None, :]
+
+
+def test_the_joint_rule_keeps_a_clear_fine_role_that_main_first_loses():
+    roles = entity_roles()
+    main_first = RoleClassifier(roles, RoleConfig(main_weight=None)).decode(_spread(RoleClassifier(roles)))[0]
+    assert main_first.main_role == "Antagonist"
+    joint = RoleClassifier(roles, RoleConfig(main_weight=1.0)).decode(_spread(RoleClassifier(roles)))[0]
+    assert (joint.main_role, joint.fine_roles) == ("Innocent", ["Victim"])
+    # the main-role probabilities reported are the sums either way
+    assert joint.main_probabilities["Antagonist"] == main_first.main_probabilities["Antagonist"] == 0.65
+
+
+def test_every_rule_keeps_the_fine_role_inside_the_main_role():
+    roles = entity_roles()
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.full(len(roles.fine_names()), 0.3), size=200)
+    for weight in (None, 0.0, 0.5, 1.0, 5.0):
+        clf = RoleClassifier(roles, RoleConfig(main_weight=weight))
+        decisions = clf.decode(p)
+        assert all(roles.main_of(d.fine_roles[0]) == d.main_role for d in decisions)
+        if weight == 0.0:  # weight 0: the single most probable fine role
+            assert [d.fine_roles[0] for d in decisions] == [clf.fine_labels[j] for j in p.argmax(axis=1)]

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,6 +34,7 @@ from narrascope.server.config import ConfigError, is_loopback
 
 URW_A = "URW: Discrediting the West, Diplomacy"
 URW_B = "URW: Amplifying war-related fears"
+NATO_SENTENCE = "NATO pushed the region to the brink, the minister claimed."
 DEMO = demo_article().content
 FAST = {"profile": "fast"}
 
@@ -58,13 +60,19 @@ def filled(tmp_path: Path) -> Iterator[TestClient]:
         make_analysis(
             "a4", [URW_B], outlet="Courier", published=datetime(2024, 3, 11, 9),
             entities=[("NATO", "Antagonist", ["Instigator"]), ("Children", "Innocent", ["Victim"])],
+            evidence={"NATO": NATO_SENTENCE, "Children": "Children in the village had no water."},
         ),
         make_analysis("a5", [URW_A], language="bg", outlet="Courier", published=datetime(2024, 3, 18, 9),
                       entities=[("nato", "Antagonist", ["Conspirator"])]),
         make_analysis("EN/a6", [URW_A], outlet=None, published=None, title="100% sure_thing"),
     ]  # fmt: skip
+    texts = {  # a1 and a3 are kept without text, as rows stored before store v4 are
+        ("a2", "sha-a2"): "Réfugiés at the border\n\nVolunteers met families who had walked for days.",
+        ("a4", "sha-a4"): f"Alliance talks\n\n{NATO_SENTENCE} Children in the village had no water.",
+        ("a5", "sha-a5"): "Сделка по газу\n\nПравительство заявило, что запасов газа хватит до весны.",
+    }
     with CorpusStore(tmp_path / "filled.db") as store:
-        store.save(rows)
+        store.save(rows, texts)
     with client_for(tmp_path / "filled.db") as c:
         yield c
 
@@ -205,14 +213,109 @@ def test_list_filters_and_pagination(filled: TestClient):
     assert ids(language="bg") == ["a5", "a3"]
     assert ids(outlet="Herald") == ["a2", "a1"]
     assert ids(since="2024-03-06", until="2024-03-11T23:59:59") == ["a4", "a3", "a2"]
-    assert ids(q="gas") == ["a1"]
-    assert ids(q="100%") == ["EN/a6"] and ids(q="%") == ["EN/a6"]  # LIKE wildcards match themselves
+    assert ids(q="gas") == ["a1"]  # a title (a1 has no stored text)
+    assert ids(q="100%") == ["EN/a6"] and ids(q="%") == []  # punctuation is not a word
     assert ids(entity="NATO", role="Antagonist") == ["a5", "a4"]
     assert ids(role="Innocent") == ["a4"]
     page = filled.get("/api/v1/articles", params={"limit": 2, "offset": 4}).json()
     assert (page["total"], [i["id"] for i in page["items"]]) == (6, ["a1", "EN/a6"])
     assert filled.get("/api/v1/articles", params={"limit": 0}).status_code == 422
     assert filled.get("/api/v1/articles", params={"role": "Villain"}).status_code == 422
+
+
+def test_full_text_search_of_title_and_text(filled: TestClient):
+    def ids(q: str, **params: object) -> list[str]:
+        response = filled.get("/api/v1/articles", params={"q": q, **params})
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert ids("volunteers") == ["a2"]  # a word of the text, not of the title
+    assert ids("refugies") == ["a2"] and ids("RÉFUGIÉS") == ["a2"]  # case and accents folded
+    assert ids("volunt*") == ["a2"] and ids("volunt") == []  # prefix only when asked
+    assert ids("brink children") == ["a4"] and ids("brink volunteers") == []  # every word must occur
+    assert ids("газа") == ["a5"]  # Cyrillic words are words
+    assert ids("brink", outlet="Herald") == []  # search combines with the other filters
+    assert ids("EN/a6") == ["EN/a6"]  # an exact article id
+    for hostile in ('"unbalanced', "NEAR(a b", "a OR b AND", "title:x", "-brink", "*"):
+        ids(hostile)  # FTS syntax typed by a user is text, never a 500
+
+
+def test_narrative_page_api_and_csv(filled: TestClient):
+    api = filled.get(f"/api/v1/narratives/{URW_B}").json()
+    assert (api["label"], api["parent"], api["articles"], api["total"]) == (URW_B, None, 2, 6)
+    assert api["cooccurring"] == [{"narrative": URW_A, "articles": 1, "roles": {}}]  # a2 pushes both
+    assert api["entities"]["Antagonist"] == [{"entity": "NATO", "articles": 1}]
+    assert api["entities"]["Innocent"] == [{"entity": "Children", "articles": 1}]
+    assert api["trend"]["periods"] == ["2024-03-04", "2024-03-11", "2024-03-18"]
+    assert api["trend"]["series"] == {URW_B: [1, 1, 0]} and api["trend"]["totals"] == [3, 1, 1]
+    assert filled.get("/api/v1/narratives/No such narrative").status_code == 404
+
+    page = filled.get("/corpus/narrative", params={"label": URW_B})
+    assert page.status_code == 200 and "2 matching articles" in page.text
+    assert 'href="/corpus/entity?name=NATO"' in page.text and "<svg" in page.text
+    assert f'href="/corpus/narrative?label={quote_plus(URW_A)}"' in page.text  # co-occurring, linked
+    rows = list(
+        csv.reader(io.StringIO(filled.get("/corpus/narrative/data/trend.csv", params={"label": URW_B}).text))
+    )
+    assert rows[0] == ["week", "narrative", "articles", "dated_articles_that_week"]
+    assert ["2024-03-11", URW_B, "1", "1"] in rows
+    ranked = filled.get("/corpus/narrative/data/entities.csv", params={"label": URW_B}).text
+    assert f"{URW_B},Antagonist,NATO,1" in ranked
+    cooc = filled.get("/corpus/narrative/data/cooccurring.csv", params={"label": URW_B}).text
+    assert cooc.splitlines()[1] == f'{URW_B},"{URW_A}",1'
+    assert filled.get("/corpus/narrative", params={"label": "nothing"}).status_code == 404
+    assert filled.get("/corpus/narrative/data/x.csv", params={"label": URW_B}).status_code == 404
+    dashboard = filled.get("/corpus").text  # the dashboard links narratives and entities to their pages
+    assert (
+        f"/corpus/narrative?label={quote_plus(URW_B)}" in dashboard
+        and "/corpus/entity?name=NATO" in dashboard
+    )
+
+
+def test_entity_page_api_and_csv_show_the_sentence_of_each_role(filled: TestClient):
+    api = filled.get("/api/v1/entities/Nato").json()  # any case finds the entity
+    assert (api["entity"], api["articles"], api["key"]) == ("NATO", 2, "nato")
+    (antagonist,) = api["roles"]
+    assert antagonist["role"] == "Antagonist" and antagonist["articles"] == 2
+    assert antagonist["fine_roles"] == {"Conspirator": 1, "Instigator": 1}
+    assert [e["sentence"] for e in antagonist["evidence"]] == [NATO_SENTENCE]  # a5 stored none
+    assert antagonist["evidence"][0]["id"] == "a4"
+    assert {r["narrative"]: r["roles"] for r in api["cooccurring"]} == {
+        URW_A: {"Antagonist": 1},
+        URW_B: {"Antagonist": 1},
+    }
+    assert api["trend"]["series"] == {"Antagonist": [1, 1]} and api["trend"]["periods"] == [
+        "2024-03-11",
+        "2024-03-18",
+    ]
+    assert filled.get("/api/v1/entities/Nobody").status_code == 404
+    top = filled.get("/api/v1/entities", params={"role": "Antagonist"}).json()
+    assert top[0]["evidence"]["Antagonist"][0]["sentence"] == NATO_SENTENCE
+
+    page = filled.get("/corpus/entity", params={"name": "nato"})
+    assert page.status_code == 200 and NATO_SENTENCE in page.text and "2 matching articles" in page.text
+    assert 'href="/articles/a4?sha256=sha-a4"' in page.text
+    evidence = list(
+        csv.reader(io.StringIO(filled.get("/corpus/entity/data/evidence.csv", params={"name": "NATO"}).text))
+    )
+    assert evidence[0][-1] == "sentence" and evidence[1][-1] == NATO_SENTENCE
+    roles = filled.get("/corpus/entity/data/roles.csv", params={"name": "NATO"}).text
+    assert "NATO,Antagonist,2,2,Conspirator (1); Instigator (1)" in roles
+    for chart in ("cooccurring", "trend"):
+        assert filled.get(f"/corpus/entity/data/{chart}.csv", params={"name": "NATO"}).status_code == 200
+    assert filled.get("/corpus/entity", params={"name": "Nobody"}).status_code == 404
+
+
+def test_stored_article_page_shows_the_kept_text_and_links(tmp_path: Path):
+    with client_for(tmp_path / "s.db") as c:
+        analysis = c.post("/api/v1/analyse", json={"text": DEMO, **FAST}).json()
+        page = c.get(f"/articles/{analysis['id']}")
+        assert page.status_code == 200 and 'id="marked"' in page.text  # text kept, so shown marked
+        for n in analysis["narratives"]:
+            assert f"/corpus/narrative?label={quote_plus(n['label'])}" in page.text
+        word = DEMO.split("\n")[2].split()[3].strip(".,")
+        found = c.get("/api/v1/articles", params={"q": word}).json()["items"]
+        assert [i["id"] for i in found] == [analysis["id"]]
 
 
 def test_get_article_by_id_with_slash_and_unknown_ids(filled: TestClient):
@@ -440,3 +543,23 @@ def test_ui_upload_and_errors_are_shown_on_the_form(client: TestClient):
     assert wrong.status_code == 415 and "unsupported file type .exe" in wrong.text and "<form" in wrong.text
     empty = client.post("/analyse", data={"csrf": csrf, "text": "  ", **FAST})
     assert empty.status_code == 422 and "paste an article" in empty.text
+
+
+def test_stored_article_page_shows_the_explanation_escaped(tmp_path: Path):
+    from narrascope.schema import Evidence, Explanation
+
+    explanation = Explanation(
+        narrative=URW_B,
+        text="The text says that “<b>war</b> is near”.",
+        language="en",
+        evidence=[Evidence(start=0, end=3, text="war", score=0.5)],
+        method="extractive",
+    )
+    analysis = make_analysis("x1", [URW_B]).model_copy(update={"explanation": explanation})
+    with CorpusStore(tmp_path / "x.db") as store:
+        store.save([analysis])
+    with client_for(tmp_path / "x.db") as c:
+        page = c.get("/articles/x1")
+    assert page.status_code == 200
+    assert f"Why {URW_B}" in page.text and "quoted from the article" in page.text
+    assert "&lt;b&gt;war&lt;/b&gt; is near" in page.text and "<b>war</b>" not in page.text

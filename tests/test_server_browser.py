@@ -1,8 +1,9 @@
 """The workspace in a real headless Chromium: ``narrascope serve`` on a free loopback port.
 
 Pastes the demo article (default profile, every layer), checks the marks, narratives,
-legend and layer toggles, then opens the dashboard and the API docs, with no console
-error on any page (a CSP violation is one). Screenshots go to the test's tmp folder, and
+legend and layer toggles, then opens the dashboard, a narrative page and an entity page
+(through the dashboard's links) and the API docs, with no console error on any page (a
+CSP violation is one). Screenshots go to the test's tmp folder, and
 also to ``$NARRASCOPE_SCREENSHOTS`` when set (that is how docs/img/ is made).
 Skips with a message when Debian's ``chromium`` or the ``playwright`` package is missing.
 """
@@ -70,6 +71,7 @@ def fill_store(path: Path) -> None:
             published=start + timedelta(days=3 * i),
             entities=[("NATO", "Antagonist", ["Instigator"]), ("Civilians", "Innocent", ["Victim"])],
             title=f"Stored article {i}",
+            evidence={"NATO": f"NATO moved troops closer to the border again, column {i} claimed."},
         )
         for i in range(20)
     ]
@@ -132,7 +134,9 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.goto(f"{server}/")
         page.fill("#text", demo_article().content)
         page.select_option("select[name=profile]", "default")
-        page.click("#analyse-button")
+        # The click waits for the page that follows: a default-profile analysis (models loaded on
+        # first use) can take longer than the 30 s default on a loaded 2-core machine.
+        page.click("#analyse-button", timeout=180_000)
         page.wait_for_selector("#marked", timeout=180_000)
         assert page.locator("#narratives").inner_text().count("Discrediting the West") >= 1
         assert page.locator("#narratives meter").count() >= 2
@@ -142,6 +146,9 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         legend = page.locator("#legend").inner_text()
         for name in [*TECHNIQUE_NAMES.values(), "Protagonist", "Antagonist", "Innocent", "vague source"]:
             assert name in legend, f"legend does not name {name!r}"
+        # The article view links its narratives and entities to their corpus pages.
+        assert page.locator("#narratives a[href^='/corpus/narrative?label=']").count() >= 1
+        assert page.locator("#entities a[href^='/corpus/entity?name=']").count() >= 1
         save(page, tmp_path, "workspace-article.png")
         page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
         save(page, tmp_path, "workspace-marked.png")
@@ -155,6 +162,28 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.check("#layer-toggles input[data-layer=t]")
         page.locator("#narratives blockquote a").first.click()
         assert "#ev-" in page.url
+
+        # Submit a correction: reject a narrative, confirm an entity role, add a narrative.
+        page.fill("#feedback-author", "Test Analyst")
+        rejected = page.locator("#narratives tr.narrative b.lbl").first.inner_text()
+        page.locator("#narratives tr.narrative button.no").first.click()
+        page.wait_for_selector("#narratives tr.narrative.rejected")
+        row = page.locator("#narratives tr.narrative.rejected").first
+        assert rejected in row.inner_text() and "rejected by Test Analyst at" in row.inner_text()
+        struck = row.locator(".lbl").evaluate("el => getComputedStyle(el).textDecorationLine")
+        assert "line-through" in struck
+        page.locator("#entities button.ok").first.click()
+        page.wait_for_selector("#entities .fb-confirm")
+        assert "confirmed by Test Analyst" in page.locator("#entities").inner_text()
+        page.select_option("#add-label", "URW: Amplifying war-related fears")
+        page.click("#add-label-button")
+        page.wait_for_selector("#added-findings")
+        assert "URW: Amplifying war-related fears" in page.locator("#added-findings").inner_text()
+        assert page.locator("#article .t").count() > 0, "the reviewed article lost its marked text"
+        page.locator("#narratives").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-feedback-findings.png")
+        page.locator("#review").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-feedback.png")
 
         # Dashboard: charts drawn, the demo article listed, CSV offered.
         page.goto(f"{server}/corpus")
@@ -170,6 +199,33 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         page.click("form.filters button")
         assert "language=bg" in page.url
         assert "Western Weapons Vanish" not in page.locator("#articles").inner_text()
+
+        # The list links each article's narratives to their pages.
+        assert page.locator("#articles a[href^='/corpus/narrative?']").count() >= 1
+
+        # A narrative page, reached from the dashboard's narrative chart.
+        page.goto(f"{server}/corpus")
+        page.locator(f"#chart-narratives svg a:has-text('{NARRATIVES[0][5:]}')").first.click()
+        page.wait_for_url("**/corpus/narrative?label=*")
+        assert page.locator("h1").inner_text() == NARRATIVES[0]
+        assert page.locator("#chart-trend svg polyline").count() == 1
+        assert "NATO" in page.locator("#chart-entities").inner_text()
+        assert page.locator("#articles tbody tr").count() >= 7  # 8 stored articles push it
+        assert page.locator("a.csv").count() == 3
+        save(page, tmp_path, "workspace-narrative.png", full_page=True)
+
+        # An entity page, reached from the narrative page: roles, the sentence of each, trend.
+        page.locator("#chart-entities a", has_text="NATO").first.click()
+        page.wait_for_url("**/corpus/entity?name=NATO")
+        roles = page.locator("#roles").inner_text()
+        assert "Antagonist" in roles and "NATO moved troops closer to the border" in roles
+        assert page.locator("#chart-trend svg polyline").count() >= 1
+        assert NARRATIVES[1] in page.locator("#chart-cooccurring").inner_text()
+        save(page, tmp_path, "workspace-entity.png", full_page=True)
+        quoted = page.locator("#roles blockquote").first.inner_text().strip("“”")
+        page.locator("#roles blockquote + p a").first.click()  # the article that sentence is from
+        page.wait_for_url("**/articles/*")
+        assert quoted in page.locator("#entities").inner_text()
 
         # The API docs load Swagger UI from this server under the CSP.
         page.goto(f"{server}/docs")

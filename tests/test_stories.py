@@ -220,3 +220,17 @@ def test_api_lists_stories_and_timelines(tmp_path: Path) -> None:
         timeline = client.get(f"/api/v1/stories/{listed[0]['story']}").json()
         assert [m["id"] for m in timeline] == ["a", "b"] and timeline[0]["similarity"] == 1.0
         assert client.get("/api/v1/stories/S-unknown").status_code == 404
+
+
+def test_workspace_assigns_stories_after_an_analysis(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from narrascope.server import ServerConfig, create_app
+
+    config = ServerConfig(store=tmp_path / "w.db", extra_hosts=("testserver",))
+    with TestClient(create_app(config)) as client:
+        text = "Flood closes river roads\n\nThe river rose overnight and closed three roads."
+        assert client.post("/api/v1/analyse", json={"text": text, "profile": "fast"}).status_code == 200
+        client.app.state.worker.wait_for_stories()  # type: ignore[attr-defined]
+        listed = client.get("/api/v1/stories").json()
+        assert [s["articles"] for s in listed] == [1] and listed[0]["title"] == "Flood closes river roads"

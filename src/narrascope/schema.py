@@ -3,8 +3,8 @@
 Every surface of narrascope (CLI ``--json``, batch writers, API, web UI) serialises
 these models and nothing else; ``narrascope schema`` prints their JSON schema.
 Offsets everywhere are code-point offsets, end-exclusive, into ``Article.content``.
-Fields reserved for later stages (entities, techniques, sourcing, explanation)
-are ``None`` until a stage fills them, so older readers keep working.
+Layers of later stages (entities, techniques, sourcing, explanation) are ``None``
+until a stage fills them, so older readers keep working. 2.2.0 typed ``explanation``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 class Article(BaseModel):
@@ -220,6 +220,28 @@ class Provenance(BaseModel):
     )
 
 
+class Explanation(BaseModel):
+    """Why the article pushes its dominant narrative, in at most 80 words, in its language."""
+
+    narrative: str = Field(description="Label of the dominant (most confident) narrative explained.")
+    subnarrative: str | None = Field(
+        default=None, description="Its most confident sub-narrative, if any (may be '<narrative>: Other')."
+    )
+    text: str = Field(description="The explanation: at most 80 words, in the article's language.")
+    language: str = Field(description="ISO 639-1 code of the explanation (the article's language).")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The article's sentences the explanation rests on, in text order."
+    )
+    method: str = Field(
+        description=(
+            "How it was made: 'extractive' (the article's own sentences, chosen by e5 similarity to the "
+            "narrative's description and position, lightly trimmed and quoted inside fixed connective "
+            "phrasing) or 'llm:<model>' (an OpenAI-compatible chat endpoint, answer checked)."
+        )
+    )
+    note: str = Field(default="", description="Why the LLM answer was not used, when it fell back.")
+
+
 class Analysis(BaseModel):
     """Everything narrascope says about one article."""
 
@@ -273,7 +295,12 @@ class Analysis(BaseModel):
         default=None, description="Persuasion-technique spans; None when the stage did not run."
     )
     sourcing: Sourcing | None = Field(default=None, description="Sourcing signals; None when not run.")
-    explanation: dict[str, Any] | None = Field(default=None, description="Reserved: narrative explanation.")
+    explanation: Explanation | None = Field(
+        default=None,
+        description=(
+            "Why the article pushes its dominant narrative; None for 'Other' or when the stage did not run."
+        ),
+    )
 
     def semeval_labels(self) -> tuple[list[str], list[str]]:
         """Narratives and subnarratives in the SemEval subtask-2 convention."""
@@ -282,3 +309,82 @@ class Analysis(BaseModel):
         coarse = [n.label for n in self.narratives]
         fine = [s.label for n in self.narratives for s in n.subnarratives]
         return coarse, fine
+
+
+# --------------------------------------------------------------------------- analyst feedback
+
+FeedbackKind = Literal["narrative", "subnarrative", "role"]
+FeedbackDecision = Literal["confirm", "reject", "add"]
+
+
+class FeedbackItem(BaseModel):
+    """One analyst decision on one finding of a stored article.
+
+    A narrative or sub-narrative is named by its full taxonomy label (the narrative
+    ``Other`` can be confirmed: the article pushes none); an entity role by
+    the entity's name, the span of one of its mentions and a fine-grained role (its
+    main role follows from the role taxonomy). ``confirm`` and ``add`` put the label in
+    the corrected set, ``reject`` takes it out; the latest decision on a target wins.
+    """
+
+    kind: FeedbackKind
+    label: str = Field(
+        min_length=1, max_length=300, description="Taxonomy label, or a fine-grained role for 'role'."
+    )
+    decision: FeedbackDecision
+    entity: str | None = Field(
+        default=None, max_length=300, description="'role' only: the entity's name as written in the article."
+    )
+    start: int | None = Field(
+        default=None, ge=0, description="'role' only: code-point offset of the mention (located when absent)."
+    )
+    end: int | None = Field(
+        default=None, ge=0, description="'role' only: end-exclusive offset of the mention."
+    )
+
+
+class FeedbackRecord(FeedbackItem):
+    """A stored decision: who made it and when (records are never edited or deleted)."""
+
+    seq: int = Field(description="Order of arrival in the store; the latest decision wins.")
+    author: str
+    at: datetime = Field(description="When it was recorded (UTC).")
+
+
+class CorrectedEntity(BaseModel):
+    """An entity's role after the analyst's corrections, at one mention."""
+
+    name: str
+    start: int = Field(ge=0, description="Code-point offset of the mention in the article text.")
+    end: int = Field(ge=0, description="End-exclusive offset.")
+    main_role: MainRole
+    fine_roles: list[str]
+
+
+class CorrectedArticle(BaseModel):
+    """The model's findings with the analyst's corrections applied: training labels.
+
+    ``narratives``/``subnarratives`` follow the SemEval subtask-2 convention (``Other``
+    when none); they and ``entities`` are only meaningful where the analyst reviewed that
+    layer (``narratives_reviewed`` / ``roles_reviewed``: at least one decision on it).
+    """
+
+    id: str
+    content_sha256: str
+    language: str = Field(description="ISO 639-1 code of the stored analysis.")
+    text: str | None = Field(default=None, description="The article text when the store has it.")
+    narratives: list[str]
+    subnarratives: list[str]
+    entities: list[CorrectedEntity]
+    narratives_reviewed: bool
+    roles_reviewed: bool
+
+
+class ArticleFeedback(BaseModel):
+    """Every decision on one article, the decision in force per target, and the result."""
+
+    id: str
+    content_sha256: str
+    current: list[FeedbackRecord] = Field(description="The latest decision on each target.")
+    history: list[FeedbackRecord] = Field(description="Every decision, oldest first.")
+    corrected: CorrectedArticle

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -31,6 +31,7 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
+from narrascope.cli.explanations import LLMModelOpt, LLMTimeoutOpt, LLMUrlOpt, llm_settings
 from narrascope.io import (
     INPUT_FORMATS,
     FetchPolicy,
@@ -100,6 +101,9 @@ def analyze(
     mentions: MentionsOpt = None,
     html: HtmlOpt = None,
     allow_private_urls: AllowPrivateOpt = False,
+    llm_url: LLMUrlOpt = None,
+    llm_model: LLMModelOpt = "default",
+    llm_timeout: LLMTimeoutOpt = 30.0,
 ) -> None:
     """Analyse article files, web pages (or the demo) and print a report.
 
@@ -107,6 +111,7 @@ def analyze(
     """
     if demo == bool(files):
         raise fail("give FILE arguments or --demo (not both)")
+    explain = llm_settings(llm_url, llm_model, llm_timeout)
     if html is not None:
         check_output_file(html)
     if model is not None:
@@ -122,7 +127,9 @@ def analyze(
     if html is not None and len(articles) != 1:
         raise fail(f"--html writes one article's report; the input has {len(articles)} articles")
     given = _given_spans(mentions, articles) if mentions else None
-    analyzer = _analyzer(fast, model, sensitivity.value)
+    if llm_url and fast:
+        raise fail("--llm-url writes explanations, which the --fast profile does not make")
+    analyzer = _analyzer(fast, model, sensitivity.value, explain)
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
 
@@ -149,10 +156,17 @@ def _given_spans(path: Path, articles: list[Article]) -> dict[str, list[tuple[in
     return given.spans
 
 
-def _analyzer(fast: bool, model: Path | None, sensitivity: str) -> Analyzer:
-    from narrascope.pipeline import Analyzer
+def _analyzer(
+    fast: bool, model: Path | None, sensitivity: str, explain: dict[str, Any] | None = None
+) -> Analyzer:
+    from narrascope.pipeline import Analyzer, get_profile
 
-    return Analyzer(profile="fast" if fast else "default", model_dir=model, sensitivity=sensitivity)
+    profile = get_profile("fast" if fast else "default")
+    if explain:
+        settings = {name: dict(values) for name, values in profile.settings.items()}
+        settings.setdefault("explain", {}).update(explain)
+        profile = profile.model_copy(update={"settings": settings})
+    return Analyzer(profile=profile, model_dir=model, sensitivity=sensitivity)
 
 
 def _print_results(

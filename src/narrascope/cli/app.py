@@ -1,7 +1,7 @@
 """The ``narrascope`` command tree: creates the typer apps and registers each task's commands.
 
 Nothing else lives here: every command is in its task's module (``analyze``,
-``narratives``, ``roles``, ``techniques``, ``taxonomy``, ``batch``, ``corpus``,
+``narratives``, ``roles``, ``techniques``, ``explanations``, ``taxonomy``, ``batch``, ``corpus``,
 ``serve``), and
 the entry point that turns exceptions into one-line errors is ``cli.entry``.
 """
@@ -13,7 +13,17 @@ from typing import Annotated
 import typer
 
 from narrascope import __version__
-from narrascope.cli import analyze, batch, corpus, narratives, roles, serve, taxonomy, techniques
+from narrascope.cli import (
+    analyze,
+    batch,
+    corpus,
+    explanations,
+    narratives,
+    roles,
+    serve,
+    taxonomy,
+    techniques,
+)
 
 app = typer.Typer(
     name="narrascope",
@@ -58,11 +68,13 @@ app.command("serve")(serve.serve)
 app.add_typer(semeval_app, name="semeval")
 semeval_app.command("narratives")(narratives.semeval_narratives)
 semeval_app.command("roles")(roles.semeval_roles)
+semeval_app.command("explanations")(explanations.semeval_explanations)
 
 app.add_typer(evaluate_app, name="evaluate")
 evaluate_app.command("narratives")(narratives.evaluate_narratives)
 evaluate_app.command("roles")(roles.evaluate_roles)
 evaluate_app.command("techniques")(techniques.evaluate_techniques)
+evaluate_app.command("explanations")(explanations.evaluate_explanations)
 
 app.add_typer(train_app, name="train")
 train_app.command("narratives")(narratives.train_narratives)
@@ -78,3 +90,6 @@ corpus_app.command("plot")(corpus.plot_command)
 corpus_app.command("entities")(corpus.entities_command)
 corpus_app.command("stories")(corpus.stories_command)
 corpus_app.command("story")(corpus.story_command)
+feedback_app = typer.Typer(help="Analyst feedback kept in the corpus store.", no_args_is_help=True)
+corpus_app.add_typer(feedback_app, name="feedback")
+feedback_app.command("export")(corpus.feedback_export_command)

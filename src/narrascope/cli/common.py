@@ -57,6 +57,13 @@ DocsOpt = Annotated[
 ScoresJsonOpt = Annotated[bool, typer.Option("--json", help="Print scores as JSON.")]
 CacheOpt = Annotated[Path | None, typer.Option(help="Embedding cache (content-keyed SQLite).")]
 FoldsOpt = Annotated[int, typer.Option(min=0, help="Cross-validation folds (0 = skip CV).")]
+FeedbackOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Corpus store with analyst feedback: corrected articles are added to the training data "
+        "(replacing a training article with the same id or text)."
+    ),
+]
 
 
 def print_error(message: object) -> None:

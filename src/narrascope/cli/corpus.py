@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -141,7 +141,8 @@ def entities_command(
     store: StoreOpt = DEFAULT_STORE,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The entities most often cast in a role, with the articles that do it."""
+    """The entities most often cast in a role, with the articles that do it and, per role, the
+    sentence that shows it (truncated here; in full with --json)."""
     from narrascope.corpus.queries import entities
 
     if role is not None:
@@ -165,11 +166,19 @@ def _entity_table(rows: list[dict[str, Any]], role: str | None) -> None:
     table.add_column("articles", justify="right")
     table.add_column("mentions", justify="right")
     table.add_column("fine roles", overflow="fold")
+    table.add_column("sentence that shows the role", overflow="fold", ratio=2)
     table.add_column("for example", overflow="fold")
     for row in rows:
         fine = ", ".join(f"{k} ({v})" for k, v in list(row["fine_roles"].items())[:3])
         shown = "\n".join(f"{e['id']}: {e['title']}" for e in row["examples"])
-        table.add_row(row["entity"], str(row["articles"]), str(row["mentions"]), fine, shown)
+        table.add_row(
+            escape(row["entity"]),
+            str(row["articles"]),
+            str(row["mentions"]),
+            escape(fine),
+            _evidence_cell(row["evidence"], role),
+            escape(shown),
+        )
     out.print(table)
 
 
@@ -316,3 +325,89 @@ def _timeline_table(story: str, members: list[Any]) -> None:
             escape(roles or "—"),
         )
     out.print(table)
+
+
+EVIDENCE_CHARS = 140
+"""A sentence longer than this is cut in the table (at a word); --json has it whole."""
+
+
+def _evidence_cell(evidence: dict[str, list[dict[str, Any]]], role: str | None) -> str:
+    """One example sentence per role (only the asked role's with --role), with its article."""
+    lines = []
+    for main_role, found in evidence.items():
+        if not found or (role and main_role != role):
+            continue
+        example = found[0]
+        label = "" if role else f"[b]{main_role}[/b]: "
+        lines.append(f"{label}“{escape(shorten(example['sentence']))}” [dim]({escape(example['id'])})[/dim]")
+    return "\n".join(lines) or "[dim]no sentence stored[/dim]"
+
+
+def shorten(sentence: str, limit: int = EVIDENCE_CHARS) -> str:
+    """``sentence`` on one line, cut at a word boundary with an ellipsis when over ``limit``."""
+    flat = " ".join(sentence.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+FeedbackFormat = Literal["semeval-narratives", "semeval-roles"]
+
+
+def feedback_export_command(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Annotation file to write; the texts go to raw-documents/ beside it."
+        ),
+    ],
+    fmt: Annotated[
+        FeedbackFormat,
+        typer.Option(
+            "--format",
+            help="semeval-narratives (subtask 2: id, narratives, sub-narratives) or semeval-roles "
+            "(subtask 1: id, mention, start, end, main role, fine roles).",
+        ),
+    ],
+    store: StoreOpt = DEFAULT_STORE,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Only articles in this language (ISO 639-1), as a SemEval <LANG>/ folder holds."),
+    ] = None,
+) -> None:
+    """Write the analyst-corrected articles in a SemEval 2025 Task 10 annotation format.
+
+    Labels are the model's findings minus the rejected plus the added ones, for every
+    article whose layer (narratives or roles) an analyst reviewed.
+    """
+    from narrascope.corpus.feedback import corrected_articles
+    from narrascope.eval.feedback import export_semeval
+
+    check_output_file(output)
+    with _open(store) as db:
+        articles = corrected_articles(db)
+    if language is not None:
+        articles = [a for a in articles if a.language == language.strip().lower()]
+    summary = export_semeval(articles, fmt, output)
+    if summary.no_text:
+        err.print(
+            f"skipped {len(summary.no_text)} reviewed article(s) whose text is not in the store "
+            f"(review them on the page of a fresh analysis): {escape(', '.join(summary.no_text[:5]))}"
+        )
+    err.print(
+        f"wrote {escape(str(output))}: {len(summary.written)} corrected article(s); "
+        f"texts in {escape(str(summary.documents))}"
+    )
+
+
+def load_corrections(store: Path) -> list[Any]:
+    """The corrected articles of a store, for ``train … --feedback``."""
+    from narrascope.corpus.feedback import corrected_articles
+
+    with _open(store) as db:
+        articles = corrected_articles(db)
+    err.print(f"{escape(str(store))}: {len(articles)} article(s) with analyst feedback")
+    return articles

@@ -16,6 +16,7 @@ import typer
 from narrascope.cli.common import (
     CacheOpt,
     DocsOpt,
+    FeedbackOpt,
     FoldsOpt,
     ModelOpt,
     ProfileOpt,
@@ -29,6 +30,7 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
+from narrascope.cli.corpus import load_corrections
 from narrascope.io import InputError, iter_txt_dir, read_txt
 from narrascope.schema import Article
 
@@ -124,6 +126,7 @@ def train_narratives(
     ] = None,
     cache: CacheOpt = Path("cache/embeddings.sqlite"),
     folds: FoldsOpt = 5,
+    feedback: FeedbackOpt = None,
 ) -> None:
     """Train the narrative model deterministically and write the artifact + manifest."""
     require_dir(data)
@@ -132,6 +135,16 @@ def train_narratives(
         check_output_file(cache)
     if unlabeled is not None:
         require_dir(unlabeled)
+    from narrascope.eval.feedback import narrative_docs
     from narrascope.models.training import train_narrative_model
 
-    train_narrative_model(data, out_dir, unlabeled=unlabeled, cache_path=cache, folds=folds, console=err)
+    corrections = narrative_docs(load_corrections(feedback)) if feedback is not None else []
+    train_narrative_model(
+        data,
+        out_dir,
+        unlabeled=unlabeled,
+        cache_path=cache,
+        folds=folds,
+        console=err,
+        corrections=corrections,
+    )

@@ -52,6 +52,8 @@ def render_analysis(analysis: Analysis, console: Console, content: str | None = 
         console.print(verdict_when_other(analysis))
     elif analysis.narratives:
         _render_narratives(analysis, console)
+    if analysis.explanation:
+        _render_explanation(analysis, console)
     if analysis.weak_signals:
         _render_weak_signals(analysis, console)
     if analysis.entities:
@@ -151,6 +153,18 @@ def _render_narratives(analysis: Analysis, console: Console) -> None:
                 Text(f"  ↳ {sub.name}"), confidence_bar(sub.confidence), _quote(show) if show else Text("")
             )
     console.print(Group(table))
+
+
+def _render_explanation(analysis: Analysis, console: Console) -> None:
+    explanation = analysis.explanation
+    assert explanation is not None
+    text = Text(explanation.text)
+    origin = "quoted from the article" if explanation.method == "extractive" else explanation.method
+    text.append(f"\n{len(explanation.text.split())} words, {origin}", style="dim")
+    if explanation.note:
+        text.append(f"\n⚠ {explanation.note}", style="yellow")
+    name = explanation.subnarrative or explanation.narrative
+    console.print(Panel(text, title=f"Why: {name}", title_align="left", border_style="magenta"))
 
 
 ROLE_STYLES = {"Protagonist": "bold green", "Antagonist": "bold red", "Innocent": "bold blue"}

@@ -21,6 +21,7 @@ from narrascope.cli.common import (
     EXIT_PARTIAL,
     CacheOpt,
     DocsOpt,
+    FeedbackOpt,
     FoldsOpt,
     ScoresJsonOpt,
     check_output_dir,
@@ -29,6 +30,7 @@ from narrascope.cli.common import (
     out,
     require_dir,
 )
+from narrascope.cli.corpus import load_corrections
 
 RoleModelOpt = Annotated[
     Path | None, typer.Option("--role-model", help="Role model directory (default: the shipped one).")
@@ -113,12 +115,15 @@ def train_roles(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model artifact.")],
     cache: CacheOpt = Path("cache/embeddings.sqlite"),
     folds: FoldsOpt = 5,
+    feedback: FeedbackOpt = None,
 ) -> None:
     """Train the entity-role model deterministically and write the artifact + manifest."""
     require_dir(data)
     check_output_dir(out_dir)
     if cache is not None:
         check_output_file(cache)
+    from narrascope.eval.feedback import role_data
     from narrascope.models.training_roles import train_role_model
 
-    train_role_model(data, out_dir, cache_path=cache, folds=folds, console=err)
+    corrections = role_data(load_corrections(feedback)) if feedback is not None else None
+    train_role_model(data, out_dir, cache_path=cache, folds=folds, console=err, corrections=corrections)

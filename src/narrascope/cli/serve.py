@@ -6,6 +6,7 @@ Only checks the options and starts the server; the application is
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -60,6 +61,10 @@ def serve(
         raise fail(error) from None
     _check_store(store)
     app = create_app(config)
+    # The analysis thread is CPU-bound Python; with the default 5 ms GIL switch interval every
+    # page or query waits up to 5 ms at each of its many GIL hand-overs (event loop, thread
+    # pool, SQLite calls). 0.5 ms keeps queries responsive while analyses run (BENCHMARKS).
+    sys.setswitchinterval(0.0005)
     auth = " (token required)" if config.token else ""
     err.print(f"narrascope workspace on {escape(config.url)}{auth} · API docs {escape(config.url)}docs")
     err.print(f"store: {escape(str(store))} · Ctrl-C stops")

@@ -91,14 +91,15 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
     journal = Journal(journal_path(options.out), options.out, fingerprint)
     store = CorpusStore(options.store) if options.store else None
     keys: set[Key] = set()
+    texts: dict[Key, str] = {}  # text of the articles in flight, for the store
     tick = advance or (lambda n: None)
     engine = None
     try:
         todo = _pending(options, journal, keys, summary, tick)
-        batches = _served_by_store(todo, store, fingerprint, journal, summary, tick)
+        batches = _served_by_store(todo, store, fingerprint, journal, summary, tick, texts)
         engine = make_engine(spec, options.engine, options.workers, options.scheduler)
         for outcomes in engine.map(batches):
-            _finish(outcomes, journal, store, summary)
+            _finish(outcomes, journal, store, summary, texts)
             tick(len(outcomes))
         if store is not None and options.stories:
             _assign_stories(store, summary)
@@ -158,16 +159,17 @@ def _served_by_store(
     journal: Journal,
     summary: Summary,
     tick: Advance,
+    texts: dict[Key, str],
 ) -> Iterator[list[Article]]:
     """Batches of articles to analyse; those the store already holds go straight to the journal."""
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= BATCH_SIZE:
-            yield from _split(batch, store, fingerprint, journal, summary, tick)
+            yield from _split(batch, store, fingerprint, journal, summary, tick, texts)
             batch = []
     if batch:
-        yield from _split(batch, store, fingerprint, journal, summary, tick)
+        yield from _split(batch, store, fingerprint, journal, summary, tick, texts)
 
 
 def _split(
@@ -177,6 +179,7 @@ def _split(
     journal: Journal,
     summary: Summary,
     tick: Advance,
+    texts: dict[Key, str],
 ) -> Iterator[list[Article]]:
     if store is not None:
         found = store.lookup([(a.id, a.content_sha256) for a in batch], fingerprint)
@@ -184,12 +187,23 @@ def _split(
             journal.append(list(found.values()))
             summary.reused += len(found)
             tick(len(found))
+            # Results stored before store v4 have no text: keep it now, for search.
+            store.keep_texts(
+                {(a.id, a.content_sha256): a.content for a in batch if (a.id, a.content_sha256) in found}
+            )
             batch = [a for a in batch if (a.id, a.content_sha256) not in found]
+        texts.update(((a.id, a.content_sha256), a.content) for a in batch)
     if batch:
         yield batch
 
 
-def _finish(outcomes: list[Outcome], journal: Journal, store: CorpusStore | None, summary: Summary) -> None:
+def _finish(
+    outcomes: list[Outcome],
+    journal: Journal,
+    store: CorpusStore | None,
+    summary: Summary,
+    texts: dict[Key, str],
+) -> None:
     done = [o.analysis for o in outcomes if o.analysis is not None]
     for o in outcomes:
         if o.error is not None:
@@ -197,7 +211,9 @@ def _finish(outcomes: list[Outcome], journal: Journal, store: CorpusStore | None
     if store is not None and done:
         # Store first: a kill between the two leaves the result in the store, which the
         # next run then copies to the journal instead of analysing again.
-        store.save(Analysis.model_validate_json(line) for line in done)
+        analyses = [Analysis.model_validate_json(line) for line in done]
+        kept = {k: texts.pop(k) for a in analyses if (k := (a.id, a.content_sha256)) in texts}
+        store.save(analyses, kept)
     journal.append(done)
     summary.analysed += len(done)
 

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 4
+STORE_VERSION = 6
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
+OTHER_LABEL = "Other"
+"""The ``article_labels`` label of an article that pushes no narrative."""
 
 
 def _script(db: sqlite3.Connection, sql: str) -> None:
@@ -90,7 +93,20 @@ def _v2(db: sqlite3.Connection) -> None:
         """,
     )
     for row in db.execute("SELECT id, content_sha256, analysis FROM articles").fetchall():
-        _insert_entities(db, Analysis.model_validate_json(upgrade_analysis_json(row[2])))
+        a = Analysis.model_validate_json(upgrade_analysis_json(row[2]))
+        rows = [
+            (
+                a.id,
+                a.content_sha256,
+                e.name,
+                e.main_role,
+                json.dumps(e.fine_roles),
+                len(e.mentions),
+                e.confidence,
+            )
+            for e in a.entities or []
+        ]
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _v3(db: sqlite3.Connection) -> None:
@@ -107,9 +123,141 @@ def _v3(db: sqlite3.Connection) -> None:
         )
 
 
-def _stories_schema(db: sqlite3.Connection) -> None:
-    # Stories (corpus.stories): the story of each assigned article, whether it is a near-copy
-    # of an earlier one, and its e5 vector (float16) so later runs need not embed it again.
+def has_fts5(db: sqlite3.Connection) -> bool:
+    """Whether this SQLite was built with FTS5 (Python's bundled one usually is)."""
+    try:
+        db.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+    except sqlite3.OperationalError:
+        return False
+    db.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+_FTS_DELETE = (
+    "INSERT INTO texts_fts (texts_fts, rowid, title, text) VALUES ('delete', old.docid, old.title, old.text)"
+)
+FTS_SQL = [
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(title, text, content='texts', content_rowid='docid', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER texts_ai AFTER INSERT ON texts BEGIN "
+    "INSERT INTO texts_fts (rowid, title, text) VALUES (new.docid, new.title, new.text); END",
+    f"CREATE TRIGGER texts_ad AFTER DELETE ON texts BEGIN {_FTS_DELETE}; END",
+    "CREATE TRIGGER texts_au AFTER UPDATE ON texts BEGIN "
+    f"{_FTS_DELETE}; "
+    "INSERT INTO texts_fts (rowid, title, text) VALUES (new.docid, new.title, new.text); END",
+]
+"""The full-text index over ``texts``: external content (no second copy of the text), kept
+in step with ``texts`` by triggers."""
+
+
+def _v4(db: sqlite3.Connection) -> None:
+    # Version 4 (the workspace's corpus pages): the article text for full-text search and
+    # for showing a stored article marked up; the entity's case-folded key and evidence
+    # sentence so rankings and per-entity pages are SQL; indexes for the list filters and
+    # the dashboard aggregates. Text lives in its own table (an INTEGER PRIMARY KEY, which
+    # VACUUM never renumbers, is what the FTS index points to); older rows get their title
+    # only (text NULL), so they stay findable by title. ``article_labels`` repeats an
+    # article's dimensions on each narrative it pushes ('Other' if none) and ``week`` is
+    # computed once on save: the dashboard's counts by narrative and week are then one
+    # scan of a covering index instead of a join per article (see BENCHMARKS, issue 12).
+    _script(
+        db,
+        """
+        CREATE TABLE texts (
+            docid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT,                 -- Article.content (offsets index it), NULL if not kept
+            UNIQUE (id, content_sha256),
+            FOREIGN KEY (id, content_sha256) REFERENCES articles ON DELETE CASCADE
+        );
+        ALTER TABLE entities ADD COLUMN key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE entities ADD COLUMN evidence TEXT;
+        ALTER TABLE articles ADD COLUMN week TEXT;  -- Monday of the published week (UTC), NULL if undated
+        UPDATE articles SET week = date(published, 'weekday 0', '-6 days');
+        CREATE TABLE article_labels (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            label TEXT NOT NULL,       -- a narrative the article pushes, or 'Other' when none
+            published TEXT,
+            week TEXT,
+            language TEXT NOT NULL,
+            outlet TEXT,
+            domain TEXT NOT NULL,
+            other INTEGER NOT NULL,
+            FOREIGN KEY (id, content_sha256) REFERENCES articles ON DELETE CASCADE
+        );
+        INSERT INTO article_labels
+            SELECT a.id, a.content_sha256, COALESCE(n.label, 'Other'), a.published, a.week, a.language,
+                   a.outlet, a.domain, a.other
+            FROM articles a LEFT JOIN narratives n
+            ON n.id = a.id AND n.content_sha256 = a.content_sha256 AND n.parent IS NULL;
+        CREATE INDEX article_labels_article ON article_labels (id, content_sha256);
+        CREATE INDEX article_labels_week ON article_labels (week, label);
+        CREATE INDEX article_labels_dims ON article_labels (label, language, outlet, domain, published, week);
+        CREATE INDEX articles_week ON articles (week);
+        CREATE INDEX articles_order ON articles (published IS NULL, published DESC, analysed_at DESC, id);
+        CREATE INDEX articles_language ON articles (language, published);
+        CREATE INDEX articles_outlet ON articles (outlet, published);
+        CREATE INDEX articles_other ON articles (other, published);
+        CREATE INDEX articles_dims
+            ON articles (id, content_sha256, published, language, outlet, domain, other);
+        CREATE INDEX narratives_cover ON narratives (id, content_sha256, parent, label);
+        CREATE INDEX narratives_label_cover ON narratives (label, parent, id, content_sha256);
+        CREATE INDEX entities_key
+            ON entities (key, main_role, name, id, content_sha256, mentions, fine_roles);
+        CREATE INDEX entities_role_key
+            ON entities (main_role, key, name, id, content_sha256, mentions, fine_roles)
+        """,
+    )
+    if has_fts5(db):  # without FTS5, search falls back to LIKE over title and text (slower)
+        for statement in FTS_SQL:
+            db.execute(statement)
+    db.execute("INSERT INTO texts (id, content_sha256, title) SELECT id, content_sha256, title FROM articles")
+    db.execute("DELETE FROM entities")
+    for (raw,) in db.execute("SELECT analysis FROM articles").fetchall():
+        _insert_entities(db, Analysis.model_validate_json(raw))
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    # Version 5: analyst feedback (the whole feedback schema is this one step, so it can be
+    # renumbered when merged with other migrations). Decisions are append-only; the latest
+    # per target wins. No foreign key to ``articles``: re-analysing an article replaces its
+    # row (DELETE + INSERT), which must not cascade to the analyst's decisions. The text is
+    # kept with the feedback because it is what training needs (``texts`` keeps it only when a
+    # run was asked to keep texts, and may lack it for articles stored before version 4).
+    _script(
+        db,
+        """
+        CREATE TABLE feedback (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('narrative', 'subnarrative', 'role')),
+            label TEXT NOT NULL,       -- taxonomy label, or the fine-grained role
+            entity TEXT NOT NULL DEFAULT '',  -- role: the entity's name ('' otherwise)
+            start INTEGER,             -- role: mention span in code points, end-exclusive
+            "end" INTEGER,
+            decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject', 'add')),
+            author TEXT NOT NULL,
+            at TEXT NOT NULL           -- ISO 8601 in UTC
+        );
+        CREATE INDEX feedback_article ON feedback (id, content_sha256);
+        CREATE TABLE feedback_texts (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,  -- sha256 of content: checked on insert
+            content TEXT NOT NULL,
+            PRIMARY KEY (id, content_sha256)
+        );
+        """,
+    )
+
+
+def _v6(db: sqlite3.Connection) -> None:
+    # Version 6: stories (corpus.stories): the story of each assigned article, whether it is a
+    # near-copy of an earlier one, and its e5 vector (float16) so later runs need not embed it
+    # again. No foreign key: a re-analysed article keeps its story.
     _script(
         db,
         """
@@ -126,9 +274,6 @@ def _stories_schema(db: sqlite3.Connection) -> None:
         CREATE INDEX story_members_story ON story_members (story);
         """,
     )
-
-
-_v4 = _stories_schema
 
 
 def upgrade_analysis_json(raw: str) -> str:
@@ -148,7 +293,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 
@@ -220,20 +365,39 @@ class CorpusStore:
                 found[key] = row[0]
         return found
 
-    def save(self, analyses: Iterable[Analysis]) -> None:
-        """Insert or replace ``analyses`` in one transaction: all of them are kept, or none."""
+    def save(self, analyses: Iterable[Analysis], texts: Mapping[tuple[str, str], str] | None = None) -> None:
+        """Insert or replace ``analyses`` in one transaction: all of them are kept, or none.
+
+        ``texts`` maps ``(id, content_sha256)`` to the analysed ``Article.content``; an
+        analysis without one is kept with its title only (searchable by title)."""
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        texts = texts or {}
         with self.transaction():
             for analysis in analyses:
-                self._save_one(analysis, now)
+                self._save_one(analysis, now, texts.get((analysis.id, analysis.content_sha256)))
 
-    def _save_one(self, a: Analysis, now: str) -> None:
+    def keep_texts(self, texts: Mapping[tuple[str, str], str]) -> None:
+        """Store the text of already stored articles that were saved without it (before v4)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE texts SET text = ? WHERE id = ? AND content_sha256 = ? AND text IS NULL",
+                [(text, *key) for key, text in texts.items()],
+            )
+
+    def _save_one(self, a: Analysis, now: str, text: str | None) -> None:
         key = (a.id, a.content_sha256)
+        if text is None:  # a re-save without the text keeps the text stored before
+            row = self.db.execute(
+                "SELECT text FROM texts WHERE id = ? AND content_sha256 = ?", key
+            ).fetchone()
+            text = row[0] if row else None
+        self.db.execute("DELETE FROM texts WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute("DELETE FROM articles WHERE id = ? AND content_sha256 = ?", key)
         self.db.execute(
             "INSERT INTO articles (id, content_sha256, title, source, url, outlet, published, language, "
-            "domain, other, profile, model_version, analysed_at, analysis, fingerprint) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "domain, other, profile, model_version, analysed_at, analysis, fingerprint, week) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+            "date(?7, 'weekday 0', '-6 days'))",
             (
                 *key,
                 a.title,
@@ -256,7 +420,21 @@ class CorpusStore:
             rows.append((*key, n.label, None, n.confidence))
             rows.extend((*key, s.label, n.label, s.confidence) for s in n.subnarratives)
         self.db.executemany("INSERT INTO narratives VALUES (?, ?, ?, ?, ?)", rows)
+        self.db.executemany(
+            "INSERT INTO article_labels SELECT id, content_sha256, ?, published, week, language, outlet, "
+            "domain, other FROM articles WHERE id = ? AND content_sha256 = ?",
+            [(label, *key) for label in [n.label for n in a.narratives] or [OTHER_LABEL]],
+        )
         _insert_entities(self.db, a)
+        self.db.execute(
+            "INSERT INTO texts (id, content_sha256, title, text) VALUES (?, ?, ?, ?)", (*key, a.title, text)
+        )
+
+    @cached_property
+    def has_fts(self) -> bool:
+        """Whether the store has the full-text index (SQLite built with FTS5 when it reached v4)."""
+        row = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'texts_fts'").fetchone()
+        return row is not None
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -264,10 +442,29 @@ class CorpusStore:
 
 def _insert_entities(db: sqlite3.Connection, a: Analysis) -> None:
     rows = [
-        (a.id, a.content_sha256, e.name, e.main_role, json.dumps(e.fine_roles), len(e.mentions), e.confidence)
+        (
+            a.id,
+            a.content_sha256,
+            e.name,
+            e.main_role,
+            json.dumps(e.fine_roles),
+            len(e.mentions),
+            e.confidence,
+            entity_key(e.name),
+            e.evidence.text if e.evidence else None,
+        )
         for e in a.entities or []
     ]
-    db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, key, "
+        "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def entity_key(name: str) -> str:
+    """How entity names are grouped across articles: case-folded (SQL lower() is ASCII-only)."""
+    return name.casefold()
 
 
 def utc_iso(value: datetime | None) -> str | None:

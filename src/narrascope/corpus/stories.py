@@ -414,10 +414,10 @@ def lead_of(title: str, text: str) -> str:
 
 
 def _inputs(store: CorpusStore, where: str, params: Sequence[object] = ()) -> list[StoryInput]:
-    columns = {row[1] for row in store.db.execute("PRAGMA table_info(articles)")}
-    text = "a.text" if "text" in columns else "''"  # stores that keep article text give a lead
+    """Articles as assignment sees them; the lead comes from the text the store kept (if any)."""
     rows = store.db.execute(
-        f"SELECT a.id, a.content_sha256, a.title, {text}, a.language, a.published FROM articles a "
+        "SELECT a.id, a.content_sha256, a.title, t.text, a.language, a.published FROM articles a "
+        "LEFT JOIN texts t ON t.id = a.id AND t.content_sha256 = a.content_sha256 "
         f"LEFT JOIN story_members m ON m.id = a.id AND m.content_sha256 = a.content_sha256 {where}",
         list(params),
     ).fetchall()

@@ -5,11 +5,11 @@ of the mention string itself (so the model knows *which* entity of the sentence 
 meant) — plus a one-hot of the article's language. One multinomial logistic
 regression over the 22 fine roles scores it, blended with the roles of its nearest
 annotated training mentions of the same language (similarity = cosine of the
-sentences + cosine of the mention strings; issue 11); the main role is the main
-role whose fine roles are jointly most probable, and the fine role is the best one
-inside it (hierarchy-consistent by construction). Research behind this choice, and
+sentences + cosine of the mention strings; issue 11); the decision is the (main,
+fine) pair with the largest p(fine) * p(main), p(main) = the summed probability of its
+fine roles (round 3; hierarchy-consistent by construction). Research behind this choice, and
 the variants that lost, are in ``research/entity-roles/REPORT.md``,
-``benchmarks/roles_round2.py`` and BENCHMARKS.md.
+``benchmarks/roles_round2.py``, ``benchmarks/roles_round3_b.py`` and BENCHMARKS.md.
 This module owns the estimator and its artifact; it never reads articles or runs
 the embedder (callers pass vectors).
 """
@@ -33,7 +33,7 @@ from narrascope.models.base import (
 )
 from narrascope.taxonomy.roles import RoleTaxonomy
 
-ARTIFACT_FORMAT = 4
+ARTIFACT_FORMAT = 5
 MODEL_NAME = "narrascope-roles"
 WEIGHTS_FILE = "roles.npz"
 EMBEDDING_DIM = 384
@@ -45,6 +45,12 @@ class RoleConfig:
     # Ratio of the runner-up fine role's probability to the best one's above which a
     # second fine role is reported; None = always exactly one (best EMR in CV).
     second_role_ratio: float | None = None
+    # Decision rule (issue 11, round 3): the (main, fine) pair maximising
+    # p(fine) * p(main) ** main_weight, p(main) = its fine roles' summed probability.
+    # None = main role first (argmax of the sums), then the best fine role inside it —
+    # the rule up to artifact format 4, which loses EMR when one main role's probability is
+    # spread over many fine roles; 0 = the single most probable fine role.
+    main_weight: float | None = 1.0
     # Nearest-neighbour memory: share of the probabilities taken from the fine roles of the
     # ``neighbours`` most similar training mentions (same language), softmax-weighted by
     # similarity / ``neighbour_temperature``; 0 = the logistic regression alone.
@@ -150,12 +156,21 @@ class RoleClassifier:
         return p
 
     def decode(self, probabilities: np.ndarray) -> list[RolePrediction]:
-        """Main role = argmax of summed fine probabilities; fine roles inside it."""
+        """Main role and fine roles inside it (hierarchy-consistent): the main role maximising
+        ``p(main) ** main_weight * max p(fine in main)`` (``main_weight`` None: ``p(main)``)."""
         members = {m: [self.fine_labels.index(f) for f in self.roles.fine_of(m)] for m in self.main_labels}
+        weight = self.config.main_weight
         out = []
         for p in probabilities:
             mains = {m: float(p[idx].sum()) for m, idx in members.items()}
-            main = max(mains, key=mains.__getitem__)
+            if weight is None:
+                main = max(mains, key=mains.__getitem__)
+            else:
+                joint = {
+                    m: weight * np.log(mains[m] + 1e-12) + np.log(float(p[idx].max()) + 1e-12)
+                    for m, idx in members.items()
+                }
+                main = max(joint, key=joint.__getitem__)
             ranked = sorted(members[main], key=lambda j: -p[j])
             chosen = ranked[:1]
             ratio = self.config.second_role_ratio

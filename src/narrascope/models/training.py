@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from narrascope import __version__
+from narrascope.eval.feedback import with_corrections
 from narrascope.eval.semeval import (
     LabelledDoc,
     NarrativeDescription,
@@ -318,17 +319,27 @@ def train_narrative_model(
     folds: int = 5,
     config: NarrativeConfig | None = None,
     console: Console | None = None,
+    corrections: Sequence[LabelledDoc] = (),
 ) -> ArtifactManifest:
     """Cross-validate, calibrate, tune thresholds at the balanced prior, fit on all data, save.
 
     ``descriptions`` is the folder of the taxonomy's ``Narrative_Description_*`` files
-    (default: ``taxonomy/`` beside ``data``, when it exists).
+    (default: ``taxonomy/`` beside ``data``, when it exists). ``corrections``
+    (``eval.feedback.narrative_docs`` of analyst-corrected articles) are added to the
+    training data, replacing any article with the same id or text, and take part in CV.
     """
     console = console or Console(stderr=True)
     started = time.time()
     taxonomy = default_taxonomy()
     config = config or NarrativeConfig()
     docs = read_training_folder(data)
+    if corrections:
+        before = len(docs)
+        docs = with_corrections(docs, corrections)
+        console.print(
+            f"analyst corrections: {len(corrections)} articles "
+            f"({before + len(corrections) - len(docs)} training articles replaced)"
+        )
     if not docs:
         raise ValueError(f"{data}: no labelled articles found (expected <LANG>/subtask-2-annotations.txt)")
     folder = descriptions or (data.parent / "taxonomy")
@@ -368,6 +379,7 @@ def train_narrative_model(
         {
             "data": str(data),
             "labelled_articles": len(docs),
+            **({"corrected_articles": len(corrections)} if corrections else {}),
             "example_statements": len(extra.texts),
             "unlabelled_articles": len(extra_texts),
         },

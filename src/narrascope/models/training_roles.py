@@ -21,6 +21,7 @@ import numpy as np
 from rich.console import Console
 from sklearn.model_selection import GroupKFold
 
+from narrascope.eval.feedback import RoleData, with_role_corrections
 from narrascope.eval.roles import MentionLine, RoleScores, mention_span, read_role_training, score_roles
 from narrascope.eval.semeval import read_raw_documents
 from narrascope.models.base import ArtifactManifest
@@ -181,11 +182,22 @@ def train_role_model(
     folds: int = 5,
     config: RoleConfig | None = None,
     console: Console | None = None,
+    corrections: RoleData | None = None,
 ) -> ArtifactManifest:
+    """Cross-validate, fit on all data, save. ``corrections`` (``eval.feedback.role_data``
+    of analyst-corrected articles) are added to the training data, replacing any training
+    article with the same id or text, and take part in CV like the others."""
     console = console or Console(stderr=True)
     started = time.time()
     config = config or RoleConfig()
     mentions, texts, langs = read_role_training(data)
+    if corrections is not None:
+        before = len(texts)
+        mentions, texts, langs = with_role_corrections((mentions, texts, langs), corrections)
+        console.print(
+            f"analyst corrections: {len(corrections[1])} articles, {len(corrections[0])} mentions "
+            f"({before + len(corrections[1]) - len(texts)} training articles replaced)"
+        )
     if not mentions:
         raise ValueError(f"{data}: no subtask-1 annotations found")
     console.print(f"{len(mentions)} annotated mentions in {len(texts)} articles")
@@ -203,7 +215,13 @@ def train_role_model(
     final = RoleClassifier(entity_roles(), config).fit(X, [m.fine_roles for m in mentions])
     manifest = training_manifest(
         "narrascope-roles",
-        {"data": str(data), "mentions": len(mentions), "articles": len(texts)},
+        {
+            "data": str(data),
+            "mentions": len(mentions),
+            "articles": len(texts),
+            # only when given, so a plain retrain's manifest is unchanged
+            **({"corrected_articles": len(corrections[1])} if corrections else {}),
+        },
         started,
         cv,
     )

@@ -130,6 +130,7 @@ class Analyzer:
             entities=doc.entities,
             sourcing=doc.sourcing,
             techniques=doc.techniques,
+            explanation=doc.explanation,
             provenance=self.provenance,
             skipped=doc.skipped,
         )

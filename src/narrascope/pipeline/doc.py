@@ -16,6 +16,7 @@ from narrascope.nlp.segment import Span
 from narrascope.schema import (
     Article,
     EntityFrame,
+    Explanation,
     LabelScore,
     LanguageGuess,
     NarrativeDecision,
@@ -40,6 +41,7 @@ class Doc:
     weak_signals: list[LabelScore] = field(default_factory=list)
     narrative_decision: NarrativeDecision | None = None
     domain: str = "none"
+    explanation: Explanation | None = None
     entities: list[EntityFrame] | None = None
     sourcing: Sourcing | None = None
     techniques: Techniques | None = None

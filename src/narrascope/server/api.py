@@ -1,5 +1,5 @@
-"""The REST API under ``/api/v1``: analyse (JSON, file or URL), list and get stored articles, stats,
-trends, taxonomy.
+"""The REST API under ``/api/v1``: analyse (JSON, file or URL), list and get stored articles,
+feedback, stats, trends, taxonomy.
 
 Handlers only translate HTTP to library calls: articles come from ``io`` readers,
 analyses from the worker (``workers``), rows from ``corpus.queries``. Errors keep
@@ -8,14 +8,17 @@ FastAPI's shape ``{"detail": [{"loc": [...], "msg": ...}]}`` so a 422 names the 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from narrascope.corpus import queries
+from narrascope.corpus import feedback, queries
 from narrascope.corpus.store import CorpusStore
 from narrascope.io import (
     FetchPolicy,
@@ -27,13 +30,20 @@ from narrascope.io import (
     read_bytes,
 )
 from narrascope.pipeline.analyzer import ArticleTooLongError
-from narrascope.schema import Analysis, Article
+from narrascope.schema import Analysis, Article, ArticleFeedback, FeedbackItem
 from narrascope.server.models import (
     AnalyseRequest,
     AnalyseUrlRequest,
     ArticlePage,
     ArticleSummary,
+    CooccurringNarrative,
+    EntityProfile,
+    EntityRole,
     EntityRow,
+    FeedbackRequest,
+    NarrativeProfile,
+    RankedEntity,
+    Series,
     StatsResponse,
     StoryArticle,
     StorySummary,
@@ -49,7 +59,7 @@ UPLOAD_KINDS = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json"}
 MAX_PAGE = 500
 
 
-def field_error(loc: list[str], message: str, status: int = 422) -> HTTPException:
+def field_error(loc: list[str | int], message: str, status: int = 422) -> HTTPException:
     """An error naming the request field it is about, in FastAPI's validation-error shape."""
     return HTTPException(status, detail=[{"loc": loc, "msg": message, "type": "value_error"}])
 
@@ -58,9 +68,36 @@ def worker(request: Request) -> AnalysisWorker:
     return request.app.state.worker  # type: ignore[no-any-return]
 
 
-def open_store(request: Request) -> CorpusStore:
-    """A connection for this request's thread (sqlite3 connections stay in their thread)."""
-    return CorpusStore(request.app.state.config.store, readonly=True)
+class ReadConnections:
+    """One read-only store connection per server thread, opened once and kept (with
+    SQLite's default 2 MB page cache: the thread pool has up to 40 threads).
+
+    Why: opening a connection per request re-reads the schema and starts with a cold page
+    cache, which cost more than the queries themselves under load. sqlite3 connections
+    stay in the thread that opened them; in WAL mode a reader that is between statements
+    holds no snapshot, so kept connections never block ``batch`` or the analyse worker.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def get(self) -> CorpusStore:
+        store: CorpusStore | None = getattr(self._local, "store", None)
+        if store is None:
+            store = CorpusStore(self.path, readonly=True)
+            store.db.execute("PRAGMA query_only = ON")
+            self._local.store = store
+        return store
+
+
+@contextmanager
+def open_store(request: Request) -> Iterator[CorpusStore]:
+    """This thread's read-only connection to the server's store (kept open, see ReadConnections)."""
+    pool: ReadConnections | None = getattr(request.app.state, "readers", None)
+    if pool is None:
+        pool = request.app.state.readers = ReadConnections(request.app.state.config.store)
+    yield pool.get()
 
 
 async def run_analysis(
@@ -171,7 +208,14 @@ def article_filter(
     outlet: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Substring of the title or id.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Full-text search of title and text: every word must occur (word* for a prefix), "
+            "or an exact article id.",
+        ),
+    ] = None,
     entity: str | None = None,
     role: Literal["Protagonist", "Antagonist", "Innocent"] | None = None,
 ) -> queries.ArticleFilter:
@@ -191,14 +235,54 @@ def list_articles(
     return ArticlePage(total=total, limit=limit, offset=offset, items=[ArticleSummary(**r) for r in rows])
 
 
+def stored(store: CorpusStore, article_id: str, sha256: str | None) -> Analysis:
+    raw = queries.stored_analysis(store, article_id, sha256)
+    if raw is None:
+        raise HTTPException(404, detail=f"no stored article {article_id!r}")
+    return Analysis.model_validate_json(raw)
+
+
+def save_feedback(
+    request: Request,
+    article_id: str,
+    sha256: str | None,
+    items: list[FeedbackItem],
+    author: str,
+    text: str | None,
+) -> ArticleFeedback:
+    """Record decisions on a stored article; a bad one is a 422 naming its field."""
+    with CorpusStore(request.app.state.config.store) as store:
+        analysis = stored(store, article_id, sha256)
+        try:
+            feedback.record(store, analysis, items, author, text)
+        except feedback.FeedbackError as error:
+            loc = [int(part) if part.isdigit() else part for part in error.field.split(".")]
+            raise field_error(["body", *loc], str(error)) from None
+        return feedback.article_feedback(store, analysis)
+
+
+# Declared before ``/articles/{id}``: its ``path`` parameter would swallow ``/feedback``.
+@router.get("/articles/{article_id:path}/feedback", response_model=ArticleFeedback, tags=["feedback"])
+def get_feedback(request: Request, article_id: str, sha256: str | None = None) -> ArticleFeedback:
+    """The analyst's decisions on a stored article, those in force, and the corrected labels."""
+    with open_store(request) as store:
+        return feedback.article_feedback(store, stored(store, article_id, sha256))
+
+
+@router.post("/articles/{article_id:path}/feedback", response_model=ArticleFeedback, tags=["feedback"])
+def post_feedback(request: Request, article_id: str, body: FeedbackRequest) -> ArticleFeedback:
+    """Confirm, reject or add narratives, sub-narratives and entity roles of a stored article.
+
+    Decisions are appended with the author and the time (UTC); the latest on a target wins.
+    """
+    return save_feedback(request, article_id, body.content_sha256, body.items, body.author, body.text)
+
+
 @router.get("/articles/{article_id:path}", response_model=Analysis, tags=["corpus"])
 def get_article(request: Request, article_id: str, sha256: str | None = None) -> Analysis:
     """The stored analysis of one article (its latest unless ``sha256`` names the content)."""
     with open_store(request) as store:
-        raw = queries.stored_analysis(store, article_id, sha256)
-    if raw is None:
-        raise HTTPException(404, detail=f"no stored article {article_id!r}")
-    return Analysis.model_validate_json(raw)
+        return stored(store, article_id, sha256)
 
 
 Dimension = Literal["narrative", "subnarrative", "language", "outlet", "domain"]
@@ -249,6 +333,71 @@ def entities(
     with open_store(request) as store:
         rows = queries.entities(store, role, top, since)
     return [EntityRow(**row) for row in rows]
+
+
+def _series(trend: queries.Trend, over: Literal["day", "week", "month"]) -> Series:
+    return Series(
+        over=over, periods=trend.periods, totals=trend.totals, series=trend.series, undated=trend.undated
+    )
+
+
+def narrative_profile(
+    store: CorpusStore, label: str, over: Literal["day", "week", "month"]
+) -> NarrativeProfile:
+    data = queries.narrative_profile(store, label)
+    if data is None:
+        raise HTTPException(404, detail=f"no stored article pushes {label!r}")
+    totals = queries.period_totals(store, over)
+    periods = sorted(totals)
+    counts, undated = queries.narrative_trend(store, label, over)
+    series = Series(
+        over=over,
+        periods=periods,
+        totals=[totals[p] for p in periods],
+        series={label: [counts.get(p, 0) for p in periods]},
+        undated=undated,
+    )
+    return NarrativeProfile(
+        label=data["label"],
+        parent=data["parent"],
+        articles=data["articles"],
+        total=data["total"],
+        trend=series,
+        cooccurring=[CooccurringNarrative(**row) for row in data["cooccurring"]],
+        entities={role: [RankedEntity(**r) for r in rows] for role, rows in data["entities"].items()},
+    )
+
+
+def entity_profile(store: CorpusStore, name: str, over: Literal["day", "week", "month"]) -> EntityProfile:
+    data = queries.entity_profile(store, name)
+    if data is None:
+        raise HTTPException(404, detail=f"no stored article frames an entity named {name!r}")
+    return EntityProfile(
+        entity=data["entity"],
+        key=data["key"],
+        articles=data["articles"],
+        mentions=data["mentions"],
+        roles=[EntityRole(**row) for row in data["roles"]],
+        cooccurring=[CooccurringNarrative(**row) for row in data["cooccurring"]],
+        trend=_series(queries.entity_trend(store, name, over), over),
+    )
+
+
+@router.get("/narratives/{label:path}", response_model=NarrativeProfile, tags=["corpus"])
+def narrative(
+    request: Request, label: str, over: Literal["day", "week", "month"] = "week"
+) -> NarrativeProfile:
+    """One narrative or sub-narrative across the store (its articles: ``/articles?narrative=``)."""
+    with open_store(request) as store:
+        return narrative_profile(store, label, over)
+
+
+@router.get("/entities/{name:path}", response_model=EntityProfile, tags=["corpus"])
+def entity(request: Request, name: str, over: Literal["day", "week", "month"] = "week") -> EntityProfile:
+    """One entity across the store, with the sentence that shows each role (its articles:
+    ``/articles?entity=``)."""
+    with open_store(request) as store:
+        return entity_profile(store, name, over)
 
 
 @router.get("/taxonomy", response_model=list[Domain], tags=["taxonomy"])

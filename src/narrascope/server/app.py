@@ -36,6 +36,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         CorpusStore(config.store).close()  # creates the file, sets WAL, migrates
+        app.state.readers = api.ReadConnections(config.store)
         app.state.worker = AnalysisWorker(config.store)
         try:
             yield

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from narrascope.schema import FeedbackItem
 from narrascope.server.workers import ProfileName, SensitivityName
 
 
@@ -94,6 +95,16 @@ class TrendResponse(BaseModel):
     sparse_periods: list[str] = Field(description="The periods with fewer than ``sparse_below`` articles.")
 
 
+class RoleEvidence(BaseModel):
+    """The sentence of a stored article that shows how it casts an entity (``EntityFrame.evidence``)."""
+
+    id: str
+    content_sha256: str
+    title: str
+    sentence: str
+    confidence: float = Field(description="Probability of the main role in that article.")
+
+
 class EntityRow(BaseModel):
     """``corpus entities --json``: one entity and how the stored articles cast it."""
 
@@ -103,6 +114,66 @@ class EntityRow(BaseModel):
     main_roles: dict[str, int]
     fine_roles: dict[str, int]
     examples: list[dict[str, str]]
+    evidence: dict[str, list[RoleEvidence]] = Field(
+        description="Per main role, the sentence that shows it best (most confident frame)."
+    )
+
+
+class Series(BaseModel):
+    """Dated articles per period: ``totals`` and one list per label (same order as ``periods``)."""
+
+    over: Literal["day", "week", "month"]
+    periods: list[str]
+    totals: list[int]
+    series: dict[str, list[int]]
+    undated: int
+
+
+class CooccurringNarrative(BaseModel):
+    narrative: str
+    articles: int = Field(description="Articles pushing both (or framing the entity and pushing it).")
+    roles: dict[str, int] = Field(
+        default_factory=dict, description="Entity pages: those articles per role the entity is cast in."
+    )
+
+
+class RankedEntity(BaseModel):
+    entity: str
+    articles: int
+
+
+class NarrativeProfile(BaseModel):
+    """A narrative (or sub-narrative) across the store: how many articles push it, its
+    trend, the narratives pushed alongside it, and the entities those articles cast per role."""
+
+    label: str
+    parent: str | None = Field(description="The narrative of a sub-narrative, None for a narrative.")
+    articles: int
+    total: int = Field(description="Articles in the store.")
+    trend: Series = Field(description="Articles pushing it per period; totals: all dated articles.")
+    cooccurring: list[CooccurringNarrative]
+    entities: dict[str, list[RankedEntity]] = Field(description="Per main role, the most often cast.")
+
+
+class EntityRole(BaseModel):
+    role: str
+    articles: int
+    mentions: int
+    fine_roles: dict[str, int]
+    evidence: list[RoleEvidence] = Field(description="Sentences that show this role, most confident first.")
+
+
+class EntityProfile(BaseModel):
+    """An entity across the store (names grouped case-insensitively): its roles with counts
+    and evidence sentences, the narratives pushed where it is framed, its trend per role."""
+
+    entity: str = Field(description="Its most frequent spelling.")
+    key: str = Field(description="The case-folded name that groups spellings.")
+    articles: int
+    mentions: int
+    roles: list[EntityRole]
+    cooccurring: list[CooccurringNarrative]
+    trend: Series = Field(description="Dated articles framing it per period, per main role.")
 
 
 class Health(BaseModel):
@@ -140,3 +211,20 @@ class StoryArticle(BaseModel):
     copy_of: str | None = Field(description="Id of the earlier article this one nearly repeats.")
     narratives: list[str]
     roles: dict[str, str] = Field(description="Entity → main role in this article.")
+
+
+class FeedbackRequest(BaseModel):
+    """Analyst decisions on one stored article, recorded together (all or none)."""
+
+    author: str = Field(min_length=1, max_length=100, description="Who decides (free text, e.g. a name).")
+    items: list[FeedbackItem] = Field(min_length=1, max_length=500)
+    content_sha256: str | None = Field(
+        default=None, description="Which analysed version of the article (default: the latest)."
+    )
+    text: str | None = Field(
+        default=None,
+        description=(
+            "The article text, kept with the feedback for training and export (the store keeps "
+            "results only); must hash to the article's content_sha256."
+        ),
+    )

