@@ -31,7 +31,7 @@ from corpus_fixtures import make_analysis
 from narrascope.cli import app
 
 ROOT = typer.main.get_command(app)
-OUTPUTS = {"output", "out", "out_dir", "html", "errors", "cache"}
+OUTPUTS = {"output", "out", "out_dir", "html", "errors", "cache", "assignments", "plot"}
 """Parameter names that are files or folders a command writes (or creates when missing)."""
 WRITES = {("batch", "store"), ("serve", "store")}
 """(command, parameter) pairs written by that command although other commands read them."""
@@ -45,6 +45,7 @@ VALID = {
     "mentions": "{mentions}",
     "dominant": "{labels}",  # id<TAB>narrative<TAB>subnarrative, as semeval explanations reads
     "store": "{store}",
+    "story": "S0123456789",
     "by": "narrative",
     "fmt": "semeval-roles",
     # required outputs that are fine (the case under test is another argument)
