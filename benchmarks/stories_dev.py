@@ -26,7 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from narrascope.corpus.stories import StoryConfig, StoryIndex, StoryInput, assign, time_order
+from narrascope.corpus.stories import (
+    StoryConfig,
+    StoryIndex,
+    StoryInput,
+    _one_blas_thread,
+    assign,
+    time_order,
+)
 from narrascope.eval.stories import score_clusters
 from narrascope.nlp.embed import Embedder, EmbeddingCache
 
@@ -102,8 +109,9 @@ def speed(items: list[StoryInput], embed, sizes: list[int]) -> None:  # type: ig
         ]
         index = StoryIndex(StoryConfig())
         t = time.perf_counter()
-        for it, v in zip(fake, vectors, strict=True):
-            index.add(it, v)
+        with _one_blas_thread():  # as assign() and assign_pending() run it
+            for it, v in zip(fake, vectors, strict=True):
+                index.add(it, v)
         ms = (time.perf_counter() - t) * 1000 / n
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"| {n:,} | {ms:.2f} | {index.active} | {index.kept_for_copies:,} | {rss:.0f} |")

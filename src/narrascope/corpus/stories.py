@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -66,6 +67,8 @@ class StoryConfig:
     members) or ``max`` (cosine to its closest member)."""
     center: bool = True
     """Subtract the mean vector of the articles seen so far before comparing."""
+    max_members: int = 64
+    """The most recent articles of a story it is compared through (bounds the cost)."""
     prior_weight: float = 100.0
     """How many articles the shipped mean title vector counts for against the running mean."""
     cross_language: float = 0.2
@@ -109,6 +112,7 @@ class _Story:
     numbers: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     languages: Counter[str] = field(default_factory=Counter)
+    size: int = 0  # all its articles (``members`` keeps the recent ones)
 
 
 @cache
@@ -175,6 +179,15 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations() -> tuple[object, str]:
+    """MinHash's random permutations (and their scheme), drawn once instead of per sketch."""
+    from datasketch import MinHash
+
+    template = MinHash(num_perm=NUM_PERM, seed=1)
+    return template.permutations, template.scheme
+
+
 class CopyFinder:
     """Near-copies among recent articles, per language (MinHash LSH, datasketch).
 
@@ -202,7 +215,8 @@ class CopyFinder:
             return None
         if when is not None:
             self._forget_before(when - self._keep)
-        digest = MinHash(num_perm=NUM_PERM, seed=1)
+        permutations, scheme = _permutations()
+        digest = MinHash(num_perm=NUM_PERM, seed=1, permutations=permutations, scheme=scheme)
         for w in words:
             digest.update(f"{language}\x00{w}".encode())
         hits = [k for k in self._lsh.query(digest) if digest.jaccard(self._hashes[k]) >= self._threshold]  # type: ignore[arg-type]
@@ -240,6 +254,7 @@ class StoryIndex:
         self._rows: list[str] = []  # story of each row
         self._anchors: list[tuple[frozenset[str], frozenset[str]]] = []
         self._languages: list[str] = []
+        self._times: list[datetime | None] = []
         self._copies = CopyFinder(self.config.copy_jaccard)
         self._now: datetime | None = None
         self._seen_total: np.ndarray | float = 0.0
@@ -293,13 +308,13 @@ class StoryIndex:
         probe = _unit(vector - mean)
         if self.config.link in ("max", "average"):
             return self._best_by_members(probe, marks, language, mean)
-        sizes = np.array([len(st.members) for st in self._stories], dtype=np.float32)[:, None]
+        sizes = np.array([st.size for st in self._stories], dtype=np.float32)[:, None]
         centres = np.stack([st.total for st in self._stories]) / sizes - mean
         scores = (centres / np.maximum(1e-9, np.linalg.norm(centres, axis=1, keepdims=True))) @ probe
         for k, story in enumerate(self._stories):
             scores[k] += anchor_adjustment(marks, (story.numbers, story.names), self.config)
             if self.config.cross_language:
-                foreign = 1.0 - story.languages[language] / len(story.members)
+                foreign = 1.0 - story.languages[language] / story.size
                 scores[k] += self.config.cross_language * foreign
         best = int(np.argmax(scores))
         return self._stories[best], float(scores[best])
@@ -308,10 +323,13 @@ class StoryIndex:
         self, probe: np.ndarray, marks: Anchors, language: str, mean: np.ndarray | float
     ) -> tuple[_Story | None, float]:
         """Single link (``max``: the closest member) or average link (mean over members)."""
-        rows = self._vectors - mean
-        cosines = (rows / np.maximum(1e-9, np.linalg.norm(rows, axis=1, keepdims=True))) @ probe
+        # cos(v_i - m, p) without building the centred matrix: the rows are unit vectors, so
+        # |v_i - m|^2 = 1 - 2 v_i.m + |m|^2 (two matrix-vector products instead of a copy).
+        m = np.zeros_like(probe) if np.isscalar(mean) else np.asarray(mean)
+        norms = np.sqrt(np.maximum(1e-12, 1.0 - 2.0 * (self._vectors @ m) + float(m @ m)))
+        cosines = (self._vectors @ probe - float(m @ probe)) / norms
         order = {st.number: k for k, st in enumerate(self._stories)}
-        index = np.array([order[n] for n in self._rows])
+        index = np.fromiter((order[n] for n in self._rows), dtype=np.int64, count=len(self._rows))
         if self.config.link == "max":
             scores = np.full(len(self._stories), -2.0)
             np.maximum.at(scores, index, cosines)
@@ -321,7 +339,7 @@ class StoryIndex:
         for k, story in enumerate(self._stories):
             scores[k] += anchor_adjustment(marks, (story.numbers, story.names), self.config)
             if self.config.cross_language:
-                foreign = 1.0 - story.languages[language] / len(story.members)
+                foreign = 1.0 - story.languages[language] / story.size
                 scores[k] += self.config.cross_language * foreign
         best = int(np.argmax(scores))
         return self._stories[best], float(scores[best])
@@ -337,6 +355,7 @@ class StoryIndex:
         story.numbers |= marks[0]
         story.names |= marks[1]
         story.languages[language] += 1
+        story.size += 1
         self._seen_total = self._seen_total + vector
         self._seen += 1
         if when is not None and (story.last is None or when > story.last):
@@ -346,22 +365,29 @@ class StoryIndex:
         self._rows.append(story.number)
         self._anchors.append(marks)
         self._languages.append(language)
+        self._times.append(when)
         story.members.append(row)
 
     def _expire(self, when: datetime | None) -> None:
-        """Close stories whose latest article is older than the window (they take no more)."""
+        """Close stories whose latest article is older than the window (they take no more), and
+        keep at most ``max_members`` recent articles of a story in the matrix, so a story that
+        runs for weeks neither grows the cost of every comparison nor drifts without end."""
         if when is None:
             return
         limit = when - timedelta(days=self.config.window_days)
         keep = [s for s in self._stories if s.last is None or s.last >= limit]
-        if len(keep) == len(self._stories):
+        cap = self.config.max_members
+        if len(keep) == len(self._stories) and all(len(s.members) <= cap for s in keep):
             return
+        for story in keep:
+            story.members = story.members[-cap:]
         rows = sorted(r for s in keep for r in s.members)
         remap = {old: new for new, old in enumerate(rows)}
         self._vectors = self._vectors[rows] if rows else np.zeros((0, self._vectors.shape[1]), np.float32)
         self._rows = [self._rows[r] for r in rows]
         self._anchors = [self._anchors[r] for r in rows]
         self._languages = [self._languages[r] for r in rows]
+        self._times = [self._times[r] for r in rows]
         for story in keep:
             story.members = [remap[r] for r in story.members]
         self._stories = keep
@@ -374,6 +400,14 @@ class StoryIndex:
     @property
     def kept_for_copies(self) -> int:
         return len(self._copies)
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """Assignment multiplies a few hundred rows by one vector: on that size, BLAS threads cost
+    more than they save (1.6 vs 6-10 ms an article on 2 busy cores)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def time_order(items: Iterable[StoryInput]) -> list[StoryInput]:
@@ -391,7 +425,8 @@ def assign(
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
         vectors = embed([i.text for i in part])
-        out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
+        with _one_blas_thread():
+            out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
     return out
 
 
@@ -479,7 +514,8 @@ def assign_pending(
     for start in range(0, len(pending), batch):
         part = pending[start : start + batch]
         vectors = embed([i.text for i in part])
-        out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
+        with _one_blas_thread():
+            out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
     _save(store, out)
     return out
 
