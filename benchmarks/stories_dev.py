@@ -30,7 +30,7 @@ from narrascope.corpus.stories import (
     StoryConfig,
     StoryIndex,
     StoryInput,
-    _one_blas_thread,
+    one_blas_thread,
     assign,
     time_order,
 )
@@ -109,7 +109,7 @@ def speed(items: list[StoryInput], embed, sizes: list[int]) -> None:  # type: ig
         ]
         index = StoryIndex(StoryConfig())
         t = time.perf_counter()
-        with _one_blas_thread():  # as assign() and assign_pending() run it
+        with one_blas_thread():  # as assign() and assign_pending() run it
             for it, v in zip(fake, vectors, strict=True):
                 index.add(it, v)
         ms = (time.perf_counter() - t) * 1000 / n

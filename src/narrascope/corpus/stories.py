@@ -402,7 +402,7 @@ class StoryIndex:
         return len(self._copies)
 
 
-def _one_blas_thread() -> AbstractContextManager[object]:
+def one_blas_thread() -> AbstractContextManager[object]:
     """Assignment multiplies a few hundred rows by one vector: on that size, BLAS threads cost
     more than they save (1.6 vs 6-10 ms an article on 2 busy cores)."""
     from threadpoolctl import threadpool_limits
@@ -425,7 +425,7 @@ def assign(
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
         vectors = embed([i.text for i in part])
-        with _one_blas_thread():
+        with one_blas_thread():
             out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
     return out
 
@@ -514,7 +514,7 @@ def assign_pending(
     for start in range(0, len(pending), batch):
         part = pending[start : start + batch]
         vectors = embed([i.text for i in part])
-        with _one_blas_thread():
+        with one_blas_thread():
             out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
     _save(store, out)
     return out
