@@ -30,8 +30,8 @@ from narrascope.corpus.stories import (
     StoryConfig,
     StoryIndex,
     StoryInput,
-    one_blas_thread,
     assign,
+    one_blas_thread,
     time_order,
 )
 from narrascope.eval.stories import score_clusters
