@@ -94,6 +94,26 @@ def build_store(path: Path, size: int, seed: int = 1) -> None:
                 _save(store, batch, texts)
                 batch = []
         _save(store, batch, texts)
+        _as_batch_leaves_stories(store, rng)
+
+
+def _as_batch_leaves_stories(store: CorpusStore, rng: random.Random) -> None:
+    """Give every article a story, as ``batch`` does after a run (random unit vectors, stories
+    of about ten articles): the workspace then only assigns what it analyses itself."""
+    import numpy as np
+
+    if "story_members" not in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}:
+        return  # a store from before stories
+    vectors = np.random.default_rng(rng.randrange(1 << 30)).normal(size=(64, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rows = store.db.execute("SELECT id, content_sha256 FROM articles").fetchall()
+    with store.transaction() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO story_members (id, content_sha256, story, similarity, vector) "
+            "VALUES (?, ?, ?, 1.0, ?)",
+            [(i, sha, f"S{n // 10:010d}", vectors[n % 64].astype(np.float16).tobytes())
+             for n, (i, sha) in enumerate(rows)],  # fmt: skip
+        )
 
 
 def _save(store: CorpusStore, batch: list[Analysis], texts: list[str]) -> None:

@@ -497,11 +497,15 @@ def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[St
 
 
 def assign_pending(
-    store: CorpusStore, embed: Embed, config: StoryConfig | None = None, batch: int = 64
+    store: CorpusStore,
+    embed: Embed,
+    config: StoryConfig | None = None,
+    batch: int = 64,
+    limit: int | None = None,
 ) -> list[Assignment]:
-    """Assign the stored articles that have no story yet, in time order; earlier
-    assignments stay as they are (so story ids are stable)."""
-    pending = time_order(_inputs(store, "WHERE m.story IS NULL"))
+    """Assign the stored articles that have no story yet, in time order (at most ``limit``
+    of them, the oldest first); earlier assignments stay as they are (so ids are stable)."""
+    pending = time_order(_inputs(store, "WHERE m.story IS NULL"))[:limit]
     if not pending:
         return []
     config = config or StoryConfig()

@@ -58,8 +58,13 @@ def _lower_priority() -> None:
         os.nice(ANALYSIS_NICENESS)
 
 
+STORIES_PER_JOB = 32
+"""Pending articles one story job assigns: a store filled before stories existed must not
+hold the analysis process for minutes (``corpus stories`` assigns a backlog at once)."""
+
+
 def assign_stories(store: Path) -> int:
-    """Runs in the analysis process: give every stored article without a story one."""
+    """Runs in the analysis process: give the oldest stored articles without a story one."""
     from narrascope.corpus.stories import assign_pending
     from narrascope.nlp.embed import Embedder
 
@@ -67,7 +72,7 @@ def assign_stories(store: Path) -> int:
     if _EMBEDDER is None:
         _EMBEDDER = Embedder()
     with CorpusStore(store) as db:
-        return len(assign_pending(db, _EMBEDDER.embed))
+        return len(assign_pending(db, _EMBEDDER.embed, limit=STORIES_PER_JOB))
 
 
 def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
