@@ -111,8 +111,10 @@ def _as_batch_leaves_stories(store: CorpusStore, rng: random.Random) -> None:
         db.executemany(
             "INSERT OR REPLACE INTO story_members (id, content_sha256, story, similarity, vector) "
             "VALUES (?, ?, ?, 1.0, ?)",
-            [(i, sha, f"S{n // 10:010d}", vectors[n % 64].astype(np.float16).tobytes())
-             for n, (i, sha) in enumerate(rows)],  # fmt: skip
+            [
+                (i, sha, f"S{n // 10:010d}", vectors[n % 64].astype(np.float16).tobytes())
+                for n, (i, sha) in enumerate(rows)
+            ],
         )
 
 
