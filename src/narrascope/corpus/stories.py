@@ -466,31 +466,35 @@ def _inputs(store: CorpusStore, where: str, params: Sequence[object] = ()) -> li
 
 def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[StoryInput, str, np.ndarray]]:
     """Assigned articles of the stories still open at ``since`` (the latest window when the
-    pending articles are undated), in time order, with their stored vectors."""
+    pending articles are undated), in time order, with their stored vectors. Only those
+    stories' rows are read: the cost follows the open stories, not the store."""
     if since is None:
         latest = store.db.execute(
             "SELECT MAX(a.published) FROM articles a JOIN story_members m "
             "ON m.id = a.id AND m.content_sha256 = a.content_sha256"
         ).fetchone()[0]
         since = _naive_utc(latest)
-    open_stories = {
-        row[0]
-        for row in store.db.execute(
-            "SELECT m.story FROM story_members m JOIN articles a "
-            "ON a.id = m.id AND a.content_sha256 = m.content_sha256 GROUP BY m.story "
-            "HAVING ? IS NULL OR MAX(a.published) IS NULL OR MAX(a.published) >= ?",
-            [since.isoformat(timespec="seconds") if since else None] * 2,
-        )
-    }
-    if not open_stories:
-        return []
-    articles = {(i.id, i.content_sha256): i for i in _inputs(store, "WHERE m.story IS NOT NULL")}
+    bound = since.isoformat(timespec="seconds") if since else None
+    rows = store.db.execute(
+        "WITH open_stories AS ("
+        "  SELECT m.story FROM story_members m JOIN articles a"
+        "  ON a.id = m.id AND a.content_sha256 = m.content_sha256 GROUP BY m.story"
+        "  HAVING ? IS NULL OR MAX(a.published) IS NULL OR MAX(a.published) >= ?) "
+        "SELECT a.id, a.content_sha256, a.title, t.text, a.language, a.published, m.story, m.vector "
+        "FROM story_members m JOIN open_stories o ON o.story = m.story "
+        "JOIN articles a ON a.id = m.id AND a.content_sha256 = m.content_sha256 "
+        "LEFT JOIN texts t ON t.id = a.id AND t.content_sha256 = a.content_sha256",
+        [bound, bound],
+    ).fetchall()
     members = [
-        (articles[(doc_id, sha)], story, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
-        for doc_id, sha, story, blob in store.db.execute(
-            "SELECT id, content_sha256, story, vector FROM story_members"
+        (
+            StoryInput(
+                doc_id, sha, title or "", lead_of(title or "", body or ""), lang, _naive_utc(published)
+            ),
+            story,
+            np.frombuffer(blob, dtype=np.float16).astype(np.float32),
         )
-        if story in open_stories and (doc_id, sha) in articles
+        for doc_id, sha, title, body, lang, published, story, blob in rows
     ]
     rank = {(i.id, i.content_sha256): n for n, i in enumerate(time_order(m[0] for m in members))}
     return sorted(members, key=lambda m: rank[(m[0].id, m[0].content_sha256)])
