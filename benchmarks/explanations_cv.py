@@ -64,7 +64,8 @@ GRID_POSITION = (0.0, 0.05, 0.2, 0.5, 1.0)
 GRID_LEAD = (0, 1)
 GRID_FILL = (False, True)
 GRID_ELLIPSIS = (True, False)
-OPENING_WORDS = (2, 3, 4, 5)  # lengths of the learned openings (most frequent first words of references)
+OPENING_WORDS = (2, 3, 4, 5)
+MIN_OPENING_SHARE = 0.05  # a learned opening starts at least this share of the references  # lengths of the learned openings (most frequent first words of references)
 POSITION_ONLY = 100.0  # a bonus that dwarfs any cosine: the first sentences win
 METHODS = ("lead80", "description", "extractive-position", "extractive-e5", "extractive-e5+position")
 
@@ -185,7 +186,9 @@ def learned_openings(references: list[str]) -> list[dict[str, str]]:
             words = ref.split()
             if len(words) > n and all(_common(w, k, lowercase) for k, w in enumerate(words[:n])):
                 counts[" ".join(words[:n])] += 1
-        if counts:
+        # Frequent enough to be a way of starting, not one annotator's repeated claim
+        # ("Климатичната криза приближава своите …" opens a handful of BG references).
+        if counts and max(counts.values()) >= MIN_OPENING_SHARE * len(references):
             opening = max(sorted(counts), key=lambda k: counts[k])
             pairs.append({"opener": opening.replace("{", "(").replace("}", ")") + " {q}", "follow": "{q}"})
     return pairs
@@ -275,6 +278,7 @@ def main() -> None:
     raw = json.loads(default_phrasing_path().read_text(encoding="utf-8"))
     for entry in raw["languages"].values():
         entry.pop("learned", None)  # learned again below, from the training folds only
+        entry.pop("settings", None)  # refit below (its index may point at a learned opening)
     phrasing = parse_phrasing(raw)
     items = load_items(args.data, embedder)
     groups = [hashlib.sha256(i.content.encode()).hexdigest() for i in items]

@@ -141,7 +141,7 @@ def _spans(texts: list[str]) -> tuple[str, list[Span]]:
 def test_a_headline_repeated_in_the_lead_is_quoted_once():
     _, spans = _spans(
         [
-            "Farmers Win Pumpkin Prize Again",
+            "Farmers Win Pumpkin Prize Again ...",
             "Farmers Win Pumpkin Prize Again, the village council announced on Sunday.",
             "The contest drew a large crowd from the valley towns.",
         ]

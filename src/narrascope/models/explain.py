@@ -52,6 +52,7 @@ QUOTE_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 # Opening mark -> closing marks it accepts (German-style „ closes with “ or ”).
 _CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"'}
+_END_MARKS = " .…!?।"
 _CLAUSE_END = re.compile(r"[,;:—–](?=\s)")
 
 
@@ -159,8 +160,8 @@ def rank_sentences(
             continue
         # A headline repeated as the lead (or a lead that contains it) is one sentence, even when
         # the vectors differ because one copy is longer: compare the folded texts.
-        text = _normal(sentences[index].text)
-        others = [_normal(sentences[i].text) for i, _, _ in chosen]
+        text = _normal(sentences[index].text).rstrip(_END_MARKS)  # "Headline ..." vs "Headline and more."
+        others = [_normal(sentences[i].text).rstrip(_END_MARKS) for i, _, _ in chosen]
         if any(text in other or other in text for other in others):
             continue
         chosen.append((index, score, j))
