@@ -313,6 +313,8 @@ def report(result: dict[str, object], args: argparse.Namespace) -> None:
     print("\n| requests | n | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: | ---: |")
     rows = [*sorted(latencies.items()), ("all queries", queries), ("all", every)]
     for kind, values in rows:
+        if not values:  # e.g. no queries in an analyses-only run
+            continue
         print(
             f"| {kind} | {len(values)} | {pct(values, 0.5):.1f} | {pct(values, 0.95):.1f} | {max(values) * 1000:.1f} |"
         )

@@ -1,7 +1,7 @@
 """Analyses off the event loop and out of the server's process: one analysis process, one
 lazily built ``Analyzer`` per setting in it, fed one job at a time by one thread; after an
-analysis, the same process assigns the new articles to stories as a job of its own, so the
-response never waits for it.
+analysis, a second process (also at a lower priority) assigns the new articles to stories,
+so neither the response nor the next analysis waits for it.
 
 Why a process: an analysis is CPU-bound Python, and in the server's process it held the
 GIL against the event loop and every query thread, so under load a page or a stored
@@ -94,10 +94,13 @@ class AnalysisWorker:
     def __init__(self, store: Path, stories: bool = True) -> None:
         self.store = store
         self.stories = stories
-        self._stories_queued = threading.Event()
         self._loaded: list[str] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrascope-analyse")
         self._process: ProcessPoolExecutor | None = None
+        self._stories_process: ProcessPoolExecutor | None = None
+        self._stories_queued = False
+        self._saved = 0
+        self._closing = False
         self._lock = threading.Lock()
 
     def loaded(self) -> list[str]:
@@ -127,32 +130,55 @@ class AnalysisWorker:
         setting = f"{profile}/{sensitivity}"
         if setting not in self._loaded:
             self._loaded.append(setting)
-        self._queue_stories(pool)
+        self._queue_stories()
         return analysis
 
-    def _queue_stories(self, pool: ProcessPoolExecutor) -> None:
-        """One story run queued at a time: it assigns everything pending when it runs, and
-        the process runs jobs in order, so no analysis saves an article during it."""
-        if not self.stories or self._stories_queued.is_set():
-            return
-        self._stories_queued.set()
-        try:
-            job = pool.submit(assign_stories, self.store)
-        except RuntimeError:  # the pool is shutting down
-            self._stories_queued.clear()
-            return
-        job.add_done_callback(self._stories_done)
+    def _story_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._stories_process is None:
+                self._stories_process = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+                )
+            return self._stories_process
 
-    def _stories_done(self, job: Future[int]) -> None:
-        self._stories_queued.clear()
+    def _queue_stories(self) -> None:
+        """Stories are assigned in a process of their own, so an analysis never waits for
+        one; one run is queued at a time, and a run that missed articles saved while it
+        ran is followed by another."""
+        if not self.stories:
+            return
+        with self._lock:
+            self._saved += 1
+            if self._stories_queued:
+                return
+            self._stories_queued = True
+            seen = self._saved
+        try:
+            job = self._story_pool().submit(assign_stories, self.store)
+        except RuntimeError:  # shutting down
+            with self._lock:
+                self._stories_queued = False
+            return
+        job.add_done_callback(lambda done: self._stories_done(done, seen))
+
+    def _stories_done(self, job: Future[int], seen: int) -> None:
         if not job.cancelled() and job.exception() is not None:  # retried after the next analysis
             logger.warning("story assignment failed: %s", job.exception())
+        with self._lock:
+            self._stories_queued = False
+            again = self._saved > seen and not self._closing
+        if again:
+            with self._lock:
+                self._saved -= 1  # _queue_stories counts one more
+            self._queue_stories()
 
     def wait_for_stories(self) -> None:
-        """Block until the queued story assignment (if any) is done (tests)."""
-        with self._lock:
-            pool = self._process
-        if pool is not None:
+        """Block until queued story assignments are done (tests)."""
+        while True:
+            with self._lock:
+                pool, busy = self._stories_process, self._stories_queued
+            if pool is None or not busy:
+                return
             pool.submit(int).result()
 
     async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
@@ -163,6 +189,8 @@ class AnalysisWorker:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         with self._lock:
-            if self._process is not None:
-                self._process.shutdown(wait=True, cancel_futures=True)
-                self._process = None
+            self._closing = True
+            pools = [p for p in (self._process, self._stories_process) if p is not None]
+            self._process = self._stories_process = None
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
