@@ -234,3 +234,30 @@ def test_workspace_assigns_stories_after_an_analysis(tmp_path: Path) -> None:
         client.app.state.worker.wait_for_stories()  # type: ignore[attr-defined]
         listed = client.get("/api/v1/stories").json()
         assert [s["articles"] for s in listed] == [1] and listed[0]["title"] == "Flood closes river roads"
+
+
+def test_stories_pages(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from narrascope.server import ServerConfig, create_app
+
+    items = [
+        item("a", "River flood closes roads", 0),
+        item("b", "Flood waters rise <script>alert(1)</script>", 2),
+        item("c", "Election called for May", 3),
+    ]
+    with _store_with(tmp_path, items) as store:
+        stories.assign_pending(store, fake_embed, RAW)
+        story = stories.assignments(store)[0][1]
+    config = ServerConfig(store=tmp_path / "s.db", extra_hosts=("testserver",))
+    with TestClient(create_app(config)) as client:
+        listed = client.get("/stories")
+        assert listed.status_code == 200 and f'href="/stories/{story}"' in listed.text
+        assert "Election called for May" in listed.text and "<script>alert(1)" not in listed.text
+        shown = client.get(f"/stories/{story}")
+        assert shown.status_code == 200 and 'class="chart story-timeline"' in shown.text
+        assert "<script>alert(1)" not in shown.text and "&lt;script&gt;" in shown.text
+        assert 'href="/articles/a?sha256=sha-a"' in shown.text
+        assert client.get("/stories/S-none").status_code == 404
+        assert client.get("/stories", params={"since": "soon"}).status_code == 422
+        assert client.get("/stories", params={"language": "fr"}).text.count('href="/stories/S') == 0

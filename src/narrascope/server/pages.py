@@ -367,6 +367,8 @@ def corpus(request: Request) -> HTMLResponse:
     )
 
 
+STORIES_SHOWN = 50
+
 CSV_CHARTS = ("narratives", "languages", "outlets", "trend", "antagonists", "victims")
 
 
@@ -572,3 +574,46 @@ def login(
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, secrets.session, httponly=True, samesite="strict", path="/")
     return response
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@router.get("/stories")
+def stories_page(request: Request) -> HTMLResponse:
+    """The largest stories of the store (``corpus stories``), filtered by language and date."""
+    from narrascope.corpus import stories
+
+    params = dict(request.query_params)
+    language = (params.get("language") or "").strip().lower()[:8] or None
+    try:
+        since = _date(params.get("since"))
+    except HTTPException as error:
+        return page(request, "message.html.j2", 422, heading="Bad filter", text=_message(error.detail))
+    with open_store(request) as store:
+        rows = stories.story_summaries(store, since=since, language=language, top=STORIES_SHOWN)
+    since_value = params.get("since")
+    return page(
+        request, "stories.html.j2", stories=rows, language=language, since=since_value, top=STORIES_SHOWN
+    )
+
+
+@router.get("/stories/{story}")
+def story_page(request: Request, story: str) -> HTMLResponse:
+    """One story's timeline: who published it when, in which language, and how they framed it."""
+    from narrascope.corpus import stories
+
+    with open_store(request) as store:
+        members = stories.story_timeline(store, story)
+    if not members:
+        return page(request, "message.html.j2", 404, heading="Not found", text=f"No story {story!r}.")
+    return page(
+        request,
+        "story.html.j2",
+        story=story,
+        members=members,
+        languages=sorted({m.language for m in members}),
+        outlets=sorted({m.outlet or "(unknown)" for m in members}),
+        copies=sum(1 for m in members if m.copy_of),
+        timeline=render.story_timeline(members),
+    )

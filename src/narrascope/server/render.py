@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -254,3 +255,50 @@ def line_chart(
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def story_timeline(members: Sequence[Any]) -> Markup:
+    """A story's articles as dots on a time axis, one row per outlet (hollow: a near-copy),
+    coloured by language; each dot names its article on hover."""
+    from datetime import datetime
+
+    dated = [m for m in members if m.published]
+    if len(dated) < 2:
+        return Markup("")
+    times = [datetime.fromisoformat(m.published).timestamp() for m in dated]
+    outlets = list(dict.fromkeys(m.outlet or "(unknown)" for m in dated))
+    languages = list(dict.fromkeys(m.language for m in dated))
+    start, span = min(times), max(1.0, max(times) - min(times))
+    left, width, row_h = 180, 1000, 22
+    height = row_h * len(outlets) + 30
+    parts = [
+        f'<svg class="chart story-timeline" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}"><title>Who published the story when</title>'
+    ]
+    for i, outlet in enumerate(outlets):
+        y = i * row_h + 14
+        short = outlet if len(outlet) <= 26 else outlet[:25] + "…"
+        parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" class="lbl">{escape(short)}</text>')
+        parts.append(f'<line x1="{left}" y1="{y}" x2="{width - 20}" y2="{y}" class="axis"/>')
+    for m, t in zip(dated, times, strict=True):
+        x = left + (width - left - 30) * (t - start) / span
+        y = outlets.index(m.outlet or "(unknown)") * row_h + 14
+        colour = f"series-{languages.index(m.language) % len(SERIES_COLOURS)}"
+        hollow = " sparse" if m.copy_of else ""
+        parts.append(
+            f'<g class="{colour}"><circle cx="{x:.1f}" cy="{y}" r="5" class="dot{hollow}">'
+            f"<title>{escape(m.published[:16].replace('T', ' '))} · {escape(m.language)} · "
+            f"{escape(m.title)}</title></circle></g>"
+        )
+    first, last = dated[0].published[:16].replace("T", " "), dated[-1].published[:16].replace("T", " ")
+    parts.append(f'<text x="{left}" y="{height - 6}" class="num">{escape(first)}</text>')
+    parts.append(
+        f'<text x="{width - 20}" y="{height - 6}" text-anchor="end" class="num">{escape(last)}</text>'
+    )
+    parts.append("</svg>")
+    legend = " ".join(
+        f'<span class="swatch"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
+        f'class="series-{i % len(SERIES_COLOURS)}"/></svg> {escape(lang)}</span>'
+        for i, lang in enumerate(languages)
+    )
+    return Markup("".join(parts) + f'<p class="series-legend">{legend} · hollow dot: a near-copy</p>')
