@@ -32,6 +32,9 @@ class Span:
     text: str
 
 
+_BOM = "\ufeff"
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentences, stripping surrounding whitespace."""
     spans: list[Span] = []
@@ -46,10 +49,12 @@ def split_sentences(text: str) -> list[Span]:
 
 def _append_stripped(text: str, start: int, end: int, out: list[Span]) -> None:
     piece = text[start:end]
-    stripped = piece.strip()
+    # A byte-order mark opening the file is not part of its first sentence (quoted, it
+    # would show as an invisible character inside the quotation marks).
+    stripped = piece.strip().lstrip(_BOM).strip()
     if len(stripped) < _MIN_SENTENCE_CHARS:
         return
-    lead = len(piece) - len(piece.lstrip())
+    lead = len(piece) - len(piece.lstrip().lstrip(_BOM).lstrip())
     begin = start + lead
     out.append(Span(begin, begin + len(stripped), stripped))
 
