@@ -336,21 +336,16 @@ def corpus(request: Request) -> HTMLResponse:
         return page(request, "message.html.j2", 422, heading="Bad filter", text=text)
     data = _chart_data(request, f.since)
     with open_store(request) as store:
-        matching, rows = queries.list_articles(store, f, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        listing = _page_of_articles(store, f, number)
     keep = {k: v for k, v in params.items() if v and k != "page"}
     shares = params.get("measure") == "shares"
     return page(
         request,
         "corpus.html.j2",
         d=data,
-        rows=rows,
-        matching=matching,
-        number=number,
-        pages=max(1, -(-matching // PAGE_SIZE)),
         params=keep,
         query=urlencode(keep),
         since_query=urlencode({"since": params["since"]}) if params.get("since") else "",
-        bar_chart=render.bar_chart,
         narrative_link=narrative_url,
         entity_link=entity_url,
         trend_chart=render.line_chart(
@@ -362,8 +357,8 @@ def corpus(request: Request) -> HTMLResponse:
         ),
         shares=shares,
         measure_query=urlencode({**keep, "measure": "counts" if shares else "shares"}),
-        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
-        sparse=render.SPARSE,
+        **listing,
+        **_chart_helpers(),
     )
 
 
@@ -417,39 +412,54 @@ def _trend_rows(periods: list[str], totals: list[int], series: dict[str, list[in
     ]
 
 
+def _chart_helpers() -> dict[str, Any]:
+    """What every page with charts gives its template: the bar chart, series colours, sparse limit."""
+    return {
+        "bar_chart": render.bar_chart,
+        "series_class": lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
+        "sparse": render.SPARSE,
+    }
+
+
+def _page_of_articles(store: Any, f: queries.ArticleFilter, number: int) -> dict[str, Any]:
+    """One page of the articles matching ``f``, with what the list template needs to page."""
+    matching, rows = queries.list_articles(store, f, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return {"rows": rows, "matching": matching, "number": number, "pages": max(1, -(-matching // PAGE_SIZE))}
+
+
+def _page_number(request: Request) -> int | None:
+    """The ``page`` query parameter (1 when absent), or None when it is not a number."""
+    try:
+        return max(1, int(request.query_params.get("page", "1") or 1))
+    except ValueError:
+        return None
+
+
 @router.get("/corpus/narrative")
 def narrative_page(request: Request, label: str = "") -> HTMLResponse:
     """A narrative across the store: its articles, trend, co-occurring narratives, entities by role."""
-    try:
-        number = max(1, int(request.query_params.get("page", "1") or 1))
-    except ValueError:
+    number = _page_number(request)
+    if number is None:
         return page(request, "message.html.j2", 422, heading="Bad page", text="page must be a number")
     with open_store(request) as store:
         try:
             profile = narrative_profile(store, label, "week")
         except HTTPException as error:
             return page(request, "message.html.j2", 404, heading="Not found", text=_message(error.detail))
-        matching, rows = queries.list_articles(
-            store, queries.ArticleFilter(narrative=label), PAGE_SIZE, (number - 1) * PAGE_SIZE
-        )
+        listing = _page_of_articles(store, queries.ArticleFilter(narrative=label), number)
     trend = profile.trend
     return page(
         request,
         "narrative.html.j2",
         p=profile,
         cooccurring=[(r.narrative, r.articles) for r in profile.cooccurring],
-        rows=rows,
-        matching=matching,
-        number=number,
-        pages=max(1, -(-matching // PAGE_SIZE)),
         query=urlencode({"label": label}),
-        bar_chart=render.bar_chart,
         trend_chart=render.line_chart(
             trend.periods, trend.totals, trend.series, f"Articles per week: {label}"
         ),
-        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
-        sparse=render.SPARSE,
         roles=queries.ROLES,
+        **listing,
+        **_chart_helpers(),
     )
 
 
@@ -478,34 +488,26 @@ def narrative_csv(request: Request, chart: str, label: str = "") -> Response:
 @router.get("/corpus/entity")
 def entity_page(request: Request, name: str = "") -> HTMLResponse:
     """An entity across the store: its roles with evidence sentences, narratives, trend, articles."""
-    try:
-        number = max(1, int(request.query_params.get("page", "1") or 1))
-    except ValueError:
+    number = _page_number(request)
+    if number is None:
         return page(request, "message.html.j2", 422, heading="Bad page", text="page must be a number")
     with open_store(request) as store:
         try:
             profile = entity_profile(store, name, "week")
         except HTTPException as error:
             return page(request, "message.html.j2", 404, heading="Not found", text=_message(error.detail))
-        matching, rows = queries.list_articles(
-            store, queries.ArticleFilter(entity=name), PAGE_SIZE, (number - 1) * PAGE_SIZE
-        )
+        listing = _page_of_articles(store, queries.ArticleFilter(entity=name), number)
     trend = profile.trend
     return page(
         request,
         "entity.html.j2",
         p=profile,
-        rows=rows,
-        matching=matching,
-        number=number,
-        pages=max(1, -(-matching // PAGE_SIZE)),
         query=urlencode({"name": name}),
-        bar_chart=render.bar_chart,
         trend_chart=render.line_chart(
             trend.periods, trend.totals, trend.series, f"Articles per week framing {profile.entity}, by role"
         ),
-        series_class=lambda i: f"series-{i % len(render.SERIES_COLOURS)}",
-        sparse=render.SPARSE,
+        **listing,
+        **_chart_helpers(),
     )
 
 
