@@ -419,8 +419,11 @@ def assign(
     items: Iterable[StoryInput], embed: Embed, config: StoryConfig | None = None, batch: int = 64
 ) -> list[Assignment]:
     """Stories of ``items`` from scratch (no stored state), in :func:`time_order`."""
-    ordered = time_order(items)
-    index = StoryIndex(config)
+    return _add_all(StoryIndex(config), time_order(items), embed, batch)
+
+
+def _add_all(index: StoryIndex, ordered: Sequence[StoryInput], embed: Embed, batch: int) -> list[Assignment]:
+    """Embed ``ordered`` a batch at a time and assign each article in turn."""
     out: list[Assignment] = []
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
@@ -456,12 +459,15 @@ def _inputs(store: CorpusStore, where: str, params: Sequence[object] = ()) -> li
         f"LEFT JOIN story_members m ON m.id = a.id AND m.content_sha256 = a.content_sha256 {where}",
         list(params),
     ).fetchall()
-    return [
-        StoryInput(
-            doc_id, sha, title or "", lead_of(title or "", body or ""), language, _naive_utc(published)
-        )
-        for doc_id, sha, title, body, language, published in rows
-    ]
+    return [_story_input(*row) for row in rows]
+
+
+def _story_input(
+    doc_id: str, sha: str, title: str | None, body: str | None, language: str, published: str | None
+) -> StoryInput:
+    """A stored article (columns id, hash, title, text, language, published) as assignment sees it."""
+    lead = lead_of(title or "", body or "")
+    return StoryInput(doc_id, sha, title or "", lead, language, _naive_utc(published))
 
 
 def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[StoryInput, str, np.ndarray]]:
@@ -487,14 +493,8 @@ def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[St
         [bound, bound],
     ).fetchall()
     members = [
-        (
-            StoryInput(
-                doc_id, sha, title or "", lead_of(title or "", body or ""), lang, _naive_utc(published)
-            ),
-            story,
-            np.frombuffer(blob, dtype=np.float16).astype(np.float32),
-        )
-        for doc_id, sha, title, body, lang, published, story, blob in rows
+        (_story_input(*article), story, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+        for *article, story, blob in rows
     ]
     rank = {(i.id, i.content_sha256): n for n, i in enumerate(time_order(m[0] for m in members))}
     return sorted(members, key=lambda m: rank[(m[0].id, m[0].content_sha256)])
@@ -518,12 +518,7 @@ def assign_pending(
     index = StoryIndex(config)
     for item, story, vector in _active_members(store, since):
         index.seed(item, vector, story)
-    out: list[Assignment] = []
-    for start in range(0, len(pending), batch):
-        part = pending[start : start + batch]
-        vectors = embed([i.text for i in part])
-        with one_blas_thread():
-            out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
+    out = _add_all(index, pending, embed, batch)
     _save(store, out)
     return out
 

@@ -88,6 +88,13 @@ def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: s
     return analysis
 
 
+def _spawn_process() -> ProcessPoolExecutor:
+    """One worker process at a lower priority; spawned, since a fork of a server with running
+    threads can inherit held locks."""
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(1, mp_context=spawn, initializer=_lower_priority)
+
+
 class AnalysisWorker:
     """Runs ``analyse and save`` jobs one at a time in the analysis process."""
 
@@ -110,10 +117,7 @@ class AnalysisWorker:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._process is None:
-                # spawn: a fork of a server with running threads can inherit held locks.
-                self._process = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
-                )
+                self._process = _spawn_process()
             return self._process
 
     def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
@@ -136,9 +140,7 @@ class AnalysisWorker:
     def _story_pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._stories_process is None:
-                self._stories_process = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
-                )
+                self._stories_process = _spawn_process()
             return self._stories_process
 
     def _queue_stories(self) -> None:
