@@ -84,7 +84,7 @@ def test_v3_store_is_migrated_to_v4_and_stays_searchable_by_title(tmp_path: Path
     )
     db.close()
     with CorpusStore(path) as store:
-        assert store.version == STORE_VERSION == 6 and store.has_fts
+        assert store.version == STORE_VERSION == 7 and store.has_fts
         # The title is indexed, the text is unknown (NULL) until a later save keeps it.
         assert [r["id"] for r in list_articles(store, ArticleFilter(q="tariffs"))[1]] == ["old"]
         assert list_articles(store, ArticleFilter(q="crash"))[0] == 0

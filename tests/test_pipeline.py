@@ -100,6 +100,15 @@ def test_unsupported_language_runs_only_language_independent_stages():
     assert result.entities is None and result.techniques is None
 
 
+def test_a_stage_that_needs_a_skipped_layer_is_skipped_too():
+    """explain needs narratives; for a language the narratives skip, explain skips as well
+    (it once failed the whole article, so batch lost every title in French or Arabic)."""
+    result = Analyzer("default").analyze(article(GERMAN))
+    skipped = {s.component for s in result.skipped}
+    assert {"narratives", "explain", "entities", "sourcing"} <= skipped
+    assert result.explanation is None and result.narratives == []
+
+
 def test_supported_language_skips_nothing():
     result = Analyzer("fast").analyze(article("A title\n\n" + PARAGRAPHS[0]))
     assert result.language.code == "en"

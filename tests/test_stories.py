@@ -194,6 +194,11 @@ def test_cli_stories_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert run_cli(["corpus", "stories", "--store", str(db), "--assignments", str(pred)]) == 0
     lines = dict(line.split("\t") for line in pred.read_text().splitlines())
     assert lines["a"] == lines["b"] != lines["c"]
+    with CorpusStore(db) as store:  # the worker's story vectors were kept with the analyses
+        kept = dict(store.db.execute("SELECT id, vector FROM story_vectors").fetchall())
+    assert sorted(kept) == ["a", "b", "c"]
+    for r in records:
+        assert np.allclose(stories.vector_of(kept[r["id"]]), fake_embed([r["title"]])[0], atol=1e-2)
     assert (
         run_cli(["corpus", "story", lines["a"], "--store", str(db), "--plot", str(tmp_path / "t.png")]) == 0
     )
@@ -261,3 +266,71 @@ def test_stories_pages(tmp_path: Path) -> None:
         assert client.get("/stories/S-none").status_code == 404
         assert client.get("/stories", params={"since": "soon"}).status_code == 422
         assert client.get("/stories", params={"language": "fr"}).text.count('href="/stories/S') == 0
+
+
+def test_stored_story_vectors_are_used_instead_of_embedding(tmp_path: Path) -> None:
+    items = [
+        item("a", "River flood closes roads", 0),
+        item("b", "Flood waters rise", 1),
+        item("c", "Strike ends", 2),
+    ]
+    with _store_with(tmp_path, items) as store:
+        # The analysing worker saved every article's story vector with its analysis.
+        vectors = {(i.id, i.content_sha256): stories.vector_bytes(fake_embed([i.text])[0]) for i in items}
+        store.save([], story_vectors=vectors)
+
+        def no_embedding(texts: Sequence[str]) -> np.ndarray:
+            raise AssertionError(f"embedded {list(texts)} although their vectors are stored")
+
+        done = groups(stories.assign_pending(store, no_embedding, RAW))
+    assert done == groups(assign(items, fake_embed, RAW))
+    assert done["a"] == done["b"] != done["c"]
+
+
+def test_only_articles_without_a_stored_vector_are_embedded(tmp_path: Path) -> None:
+    items = [item("a", "River flood closes roads", 0), item("b", "Flood waters rise", 1)]
+    embedded: list[str] = []
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return fake_embed(texts)
+
+    with _store_with(tmp_path, items) as store:
+        store.save([], story_vectors={("a", "sha-a"): stories.vector_bytes(fake_embed([items[0].text])[0])})
+        stories.assign_pending(store, counting, RAW)
+    assert embedded == [items[1].text]
+
+
+def test_a_title_only_record_costs_no_extra_embedding_for_its_story_vector() -> None:
+    """The worker embeds the story text right after the analysis, with the analyzer's
+    embedder: a record whose text is its title was embedded as the first sentence."""
+    from narrascope.corpus.runner import Outcome, with_story_vectors
+    from narrascope.nlp.embed import Embedder
+    from narrascope.pipeline import Analyzer
+    from narrascope.schema import Article
+
+    computed: list[str] = []
+
+    def fake_compute(texts: list[str]) -> np.ndarray:
+        computed.extend(texts)
+        return np.stack([_unit_vector(t) for t in texts])
+
+    embedder = Embedder()
+    embedder._compute = fake_compute  # type: ignore[method-assign]
+    analyzer = Analyzer("narratives", embedder=embedder)
+    title = "Flood waters close the river road for a second day"
+    article = Article(id="t1", title=title, content=f"{title}\n\n{title}")
+    analysis = analyzer.analyze(article)
+    before = len(computed)
+    outcomes = with_story_vectors(
+        analyzer, [article], [Outcome("t1", None, analysis=analysis.model_dump_json())]
+    )
+    assert before > 0 and len(computed) == before  # served from the embedder's memory
+    vector = stories.vector_of(outcomes[0].story_vector or b"")
+    assert np.allclose(vector, _unit_vector(title), atol=1e-2)
+    assert stories.story_text(title, article.content) == title
+
+
+def _unit_vector(text: str) -> np.ndarray:
+    v = np.random.default_rng(sum(map(ord, text))).normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)

@@ -86,6 +86,7 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
         str(options.model_dir) if options.model_dir else None,
         threads_per_worker(options.engine, options.workers),
         options.sensitivity,
+        story_vectors=options.store is not None and options.stories,
     )
     fingerprint = provenance_of(spec).fingerprint
     journal = Journal(journal_path(options.out), options.out, fingerprint)
@@ -213,7 +214,12 @@ def _finish(
         # next run then copies to the journal instead of analysing again.
         analyses = [Analysis.model_validate_json(line) for line in done]
         kept = {k: texts.pop(k) for a in analyses if (k := (a.id, a.content_sha256)) in texts}
-        store.save(analyses, kept)
+        vectors = {
+            (a.id, a.content_sha256): o.story_vector
+            for a, o in zip(analyses, (o for o in outcomes if o.analysis is not None), strict=True)
+            if o.story_vector is not None
+        }
+        store.save(analyses, kept, vectors)
     journal.append(done)
     summary.analysed += len(done)
 

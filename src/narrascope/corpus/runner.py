@@ -10,6 +10,7 @@ batches, which is why their results are identical.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -32,6 +33,7 @@ class AnalyzerSpec:
     model_dir: str | None = None
     threads: int | None = None  # OpenMP threads of the embedder; None = library default
     sensitivity: str | None = None  # narrative operating point; None = the profile's
+    story_vectors: bool = False  # also return each article's story vector (corpus.stories)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Outcome:
     source: str | None
     analysis: str | None = None
     error: str | None = None
+    story_vector: bytes | None = None
+    """float16 bytes of the story vector (title and lead), when the spec asks for it."""
 
 
 _ANALYZERS: dict[AnalyzerSpec, Any] = {}
@@ -77,14 +81,28 @@ def analyze_batch(spec: AnalyzerSpec, articles: list[Article]) -> list[Outcome]:
     """Analyse ``articles`` together; if the batch fails, one by one to isolate the culprit."""
     analyzer = _analyzer(spec)
     try:
-        return [
+        outcomes = [
             Outcome(a.id, a.source, analysis=r.model_dump_json())
             for a, r in zip(articles, analyzer.analyze_many(articles, batch_size=len(articles)), strict=True)
         ]
     except Exception:
         if len(articles) == 1:
             raise
-    return [_analyze_one(analyzer, a) for a in articles]
+        outcomes = [_analyze_one(analyzer, a) for a in articles]
+    return with_story_vectors(analyzer, articles, outcomes) if spec.story_vectors else outcomes
+
+
+def with_story_vectors(analyzer: Any, articles: list[Article], outcomes: list[Outcome]) -> list[Outcome]:
+    """Add the story vectors of the analysed articles. Embedded here, right after the
+    analysis, because the analyzer's embedder still holds the article's first sentences: a
+    title-only record costs no embedding at all, and story assignment (one process, after
+    the run) then embeds nothing."""
+    from narrascope.corpus.stories import story_text, vector_bytes
+
+    done = [(a, o) for a, o in zip(articles, outcomes, strict=True) if o.analysis is not None]
+    vectors = analyzer.embedder.embed([story_text(a.title, a.content) for a, _ in done]) if done else []
+    by_id = {id(o): vector_bytes(v) for (_, o), v in zip(done, vectors, strict=True)}
+    return [dataclasses.replace(o, story_vector=by_id.get(id(o))) for o in outcomes]
 
 
 def _analyze_one(analyzer: Any, article: Article) -> Outcome:

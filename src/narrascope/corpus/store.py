@@ -22,7 +22,7 @@ from pathlib import Path
 
 from narrascope.schema import Analysis
 
-STORE_VERSION = 6
+STORE_VERSION = 7
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -276,6 +276,23 @@ def _v6(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7(db: sqlite3.Connection) -> None:
+    # Version 7: the story vector of an article (e5 of title and lead, float16) computed by the
+    # worker that analysed it, where the embedder had most of it cached; assignment then needs
+    # no embedding. Kept apart from story_members: an article has a vector before a story.
+    _script(
+        db,
+        """
+        CREATE TABLE story_vectors (
+            id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (id, content_sha256)
+        );
+        """,
+    )
+
+
 def upgrade_analysis_json(raw: str) -> str:
     """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
     data = json.loads(raw)
@@ -293,7 +310,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 
@@ -365,16 +382,28 @@ class CorpusStore:
                 found[key] = row[0]
         return found
 
-    def save(self, analyses: Iterable[Analysis], texts: Mapping[tuple[str, str], str] | None = None) -> None:
+    def save(
+        self,
+        analyses: Iterable[Analysis],
+        texts: Mapping[tuple[str, str], str] | None = None,
+        story_vectors: Mapping[tuple[str, str], bytes] | None = None,
+    ) -> None:
         """Insert or replace ``analyses`` in one transaction: all of them are kept, or none.
 
         ``texts`` maps ``(id, content_sha256)`` to the analysed ``Article.content``; an
-        analysis without one is kept with its title only (searchable by title)."""
+        analysis without one is kept with its title only (searchable by title).
+        ``story_vectors`` maps the same keys to the float16 bytes of the article's story
+        vector (``corpus.stories``), when the analysing worker computed it."""
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         texts = texts or {}
-        with self.transaction():
+        with self.transaction() as db:
             for analysis in analyses:
                 self._save_one(analysis, now, texts.get((analysis.id, analysis.content_sha256)))
+            if story_vectors:
+                db.executemany(
+                    "INSERT OR REPLACE INTO story_vectors (id, content_sha256, vector) VALUES (?, ?, ?)",
+                    [(*key, blob) for key, blob in story_vectors.items()],
+                )
 
     def keep_texts(self, texts: Mapping[tuple[str, str], str]) -> None:
         """Store the text of already stored articles that were saved without it (before v4)."""

@@ -22,7 +22,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +31,7 @@ from functools import cache
 import numpy as np
 
 from narrascope.corpus.store import CorpusStore
+from narrascope.nlp.embed import embedding_text
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts → L2-normalised vectors (``nlp.embed.Embedder.embed``)."""
@@ -86,11 +87,32 @@ class StoryInput:
     lead: str
     language: str
     published: datetime | None
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The story vector computed when the article was analysed (``story_vector``), if any."""
 
     @property
     def text(self) -> str:
         """Title and lead, the form that is embedded."""
-        return f"{self.title}\n{self.lead}".strip() if self.lead else self.title
+        return joined_text(self.title, self.lead)
+
+
+def joined_text(title: str, lead: str) -> str:
+    """What a story vector embeds: the title, then the lead."""
+    return embedding_text(f"{title}\n{lead}" if lead else title)
+
+
+def story_text(title: str, content: str) -> str:
+    """The text an article's story vector embeds (title and lead), from the analysed article."""
+    return joined_text(title, lead_of(title, content))
+
+
+def vector_bytes(vector: np.ndarray | None) -> bytes:
+    """How a story vector is stored (float16)."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def vector_of(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
 
 
 @dataclass
@@ -423,14 +445,21 @@ def assign(
 
 
 def _add_all(index: StoryIndex, ordered: Sequence[StoryInput], embed: Embed, batch: int) -> list[Assignment]:
-    """Embed ``ordered`` a batch at a time and assign each article in turn."""
+    """Embed ``ordered`` a batch at a time (those analysed with a story vector need none)
+    and assign each article in turn."""
     out: list[Assignment] = []
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
-        vectors = embed([i.text for i in part])
+        vectors = _vectors(part, embed)
         with one_blas_thread():
             out.extend(index.add(item, vector) for item, vector in zip(part, vectors, strict=True))
     return out
+
+
+def _vectors(items: Sequence[StoryInput], embed: Embed) -> list[np.ndarray]:
+    missing = [i for i in items if i.vector is None]
+    computed: Iterator[np.ndarray] = iter(embed([i.text for i in missing]) if missing else [])
+    return [i.vector if i.vector is not None else next(computed) for i in items]
 
 
 # --------------------------------------------------------------------------- the store
@@ -454,12 +483,19 @@ def lead_of(title: str, text: str) -> str:
 def _inputs(store: CorpusStore, where: str, params: Sequence[object] = ()) -> list[StoryInput]:
     """Articles as assignment sees them; the lead comes from the text the store kept (if any)."""
     rows = store.db.execute(
-        "SELECT a.id, a.content_sha256, a.title, t.text, a.language, a.published FROM articles a "
+        "SELECT a.id, a.content_sha256, a.title, t.text, a.language, a.published, v.vector FROM articles a "
         "LEFT JOIN texts t ON t.id = a.id AND t.content_sha256 = a.content_sha256 "
+        "LEFT JOIN story_vectors v ON v.id = a.id AND v.content_sha256 = a.content_sha256 "
         f"LEFT JOIN story_members m ON m.id = a.id AND m.content_sha256 = a.content_sha256 {where}",
         list(params),
     ).fetchall()
-    return [_story_input(*row) for row in rows]
+    return [_with_vector(_story_input(*row), blob) for *row, blob in rows]
+
+
+def _with_vector(item: StoryInput, blob: bytes | None) -> StoryInput:
+    if blob is not None:
+        item.vector = vector_of(blob)
+    return item
 
 
 def _story_input(
@@ -492,10 +528,7 @@ def _active_members(store: CorpusStore, since: datetime | None) -> list[tuple[St
         "LEFT JOIN texts t ON t.id = a.id AND t.content_sha256 = a.content_sha256",
         [bound, bound],
     ).fetchall()
-    members = [
-        (_story_input(*article), story, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
-        for *article, story, blob in rows
-    ]
+    members = [(_story_input(*article), story, vector_of(blob)) for *article, story, blob in rows]
     rank = {(i.id, i.content_sha256): n for n, i in enumerate(time_order(m[0] for m in members))}
     return sorted(members, key=lambda m: rank[(m[0].id, m[0].content_sha256)])
 
@@ -535,8 +568,7 @@ def _save(store: CorpusStore, assignments: Sequence[Assignment]) -> None:
 
 def _member_row(a: Assignment) -> tuple[object, ...]:
     copy_id, copy_sha = a.copy_of or (None, None)
-    vector = np.asarray(a.vector, dtype=np.float16).tobytes()
-    return (a.id, a.content_sha256, a.story, a.similarity, copy_id, copy_sha, vector)
+    return (a.id, a.content_sha256, a.story, a.similarity, copy_id, copy_sha, vector_bytes(a.vector))
 
 
 def reset(store: CorpusStore) -> None:
@@ -594,7 +626,7 @@ def _members(store: CorpusStore, story: str | None = None) -> dict[str, list[tup
         params.append(story)
     groups: dict[str, list[tuple[StoryMember, np.ndarray]]] = {}
     for number, *fields, blob in store.db.execute(sql, params):
-        vector = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        vector = vector_of(blob)
         groups.setdefault(number, []).append((StoryMember(*fields), vector))
     for members in groups.values():
         members.sort(key=lambda m: (m[0].published is None, m[0].published or "", m[0].id))

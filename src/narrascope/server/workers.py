@@ -77,14 +77,18 @@ def assign_stories(store: Path) -> int:
 
 def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
     """Runs in the analysis process: analyse ``article`` and save it with its text."""
+    from narrascope.corpus.stories import story_text, vector_bytes
     from narrascope.pipeline import Analyzer
 
     key = (profile, sensitivity)
     if key not in _ANALYZERS:
         _ANALYZERS[key] = Analyzer(profile=profile, sensitivity=sensitivity)
-    analysis = _ANALYZERS[key].analyze(article)
+    analyzer = _ANALYZERS[key]
+    analysis = analyzer.analyze(article)
+    vector = analyzer.embedder.embed([story_text(article.title, article.content)])[0]
+    key_of = (analysis.id, analysis.content_sha256)
     with CorpusStore(store) as db:
-        db.save([analysis], {(analysis.id, analysis.content_sha256): article.content})
+        db.save([analysis], {key_of: article.content}, {key_of: vector_bytes(vector)})
     return analysis
 
 

@@ -78,20 +78,20 @@ class Component:
         return []
 
     def applies_to(self, doc: Doc) -> bool:
-        """Check prerequisites; record a skip when the article's language is not covered."""
+        """Record a skip when the article's language is not covered, else check prerequisites.
+
+        The language comes first: an earlier stage that skipped this language leaves its
+        layer unset, and that is a skip here too, not a misconfigured profile."""
+        if self.languages is not None and doc.language_code not in self.languages:
+            doc.skip(self.name, _language_reason(doc.language_code, self.languages))
+            return False
         for name in self.requires:
             if getattr(doc, name) is None:
                 raise PipelineError(
                     f"component {self.name!r} needs '{name}', which no earlier component set: "
                     f"put the component that computes it before {self.name!r} in the profile"
                 )
-        if self.languages is None:
-            return True
-        code = doc.language_code
-        if code in self.languages:
-            return True
-        doc.skip(self.name, _language_reason(code, self.languages))
-        return False
+        return True
 
 
 def require_model(directory: Path, task: str) -> Path:
