@@ -83,3 +83,24 @@ def test_a_row_that_does_not_fit_fails_loudly(tmp_path: Path, row: str, message:
     root = _article(tmp_path)
     with pytest.raises(data.AnnotationError, match=message):
         data.load(_write(tmp_path, row), root)
+
+
+def test_the_evaluation_counts_every_item_once_and_maps_spans_to_file_offsets(tmp_path: Path) -> None:
+    evaluation = _load("sourcing_real_eval")
+    root = _article(tmp_path)
+    rows = [
+        f"en-001\ten\t{ARTICLE}\t9\t35\t0\tnamed_source\t9\t18",
+        f"en-002\ten\t{ARTICLE}\t36\t48\t9\tunattributed\t\t",
+    ]
+    items = data.load(_write(tmp_path, "\n".join(rows)), root)
+    for whole in (False, True):
+        scores = evaluation.evaluate(items, whole_article=whole, show_errors=False)
+        assert sum(scores.confusion.values()) == scores.total["en"] == 2
+        assert sum(scores.tp.values()) + sum(scores.fn.values()) == 2
+        for item in items:
+            pred = evaluation.predict(item, whole)
+            assert pred.kind in evaluation.LABELS
+            if pred.span:  # spans come back in file offsets, inside the article
+                assert 0 <= pred.span[0] < pred.span[1] <= len(item.file_text)
+    assert evaluation.prf(1, 1, 0) == (0.5, 1.0, 2 / 3)
+    assert evaluation.prf(0, 0, 3) == (0.0, 0.0, 0.0)
