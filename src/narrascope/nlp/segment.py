@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?।…])(?P<close>[\"'»”’)\]]*)\s+|\s*
 _GLUED_END = re.compile(r"(?<=[^\W\d_]{2})(?P<close>[\"'»”’)\]]?)[.!?](?=[^\W\d_][^\W\d_])")
 # A full stop after one of these words is part of an abbreviation that precedes a name
 # ("Gen. Gerasimov", "Dr. Silva", "ген. Герасимов", "डॉ. शर्मा"), never a sentence end.
-_TITLES = frozenset(
+TITLES = frozenset(
     "Gen Lt Col Maj Capt Cpt Sgt Adm Brig Cmdr Gov Sen Rep Rev Dr Mr Mrs Ms Prof St Mt Ft Jr Sr Sra Dra Eng "  # noqa: SIM905
     "ген акад проф им ул пр бул гр тов г-н г-жа डॉ".split()
 )
@@ -114,7 +114,7 @@ def _abbreviation(text: str, match: re.Match[str]) -> bool:
     last = _LAST_TOKEN.search(text, max(0, stop - 40), stop)
     token = last.group() if last else ""
     word = token[:-1]
-    if word in _TITLES or (len(word) == 1 and word.isupper()):
+    if word in TITLES or (len(word) == 1 and word.isupper()):
         return True  # "Gen. Gerasimov", an initial: "John F. Kennedy", "В. Путин"
     if _DOTTED_ACRONYM.search(token) and token.isupper():
         return after.strip("\"'«“„‘(") not in _OPENERS
