@@ -455,3 +455,21 @@ def test_abbreviations_stay_inside_the_claim_and_the_name() -> None:
     claim = only_claim(text, "en")
     assert claim.kind == "named_source"
     assert claim.source is not None and claim.source.text == "Gen. Tom Marsh"
+
+
+def test_a_lone_sentence_initial_word_needs_the_article_to_capitalise_it_elsewhere() -> None:
+    text = (
+        "Граничният пункт беше затворен в понеделник. "
+        "Опашката от камиони стигна десет километра. "
+        "Поляците смятат, че границата трябва да остане затворена. "
+        "Шофьорите чакаха цяла нощ на студа. "
+        "Петров каза, че пунктът ще отвори в сряда. "
+        "Министърът на транспорта Иван Петров посети района вечерта."
+    )
+    result = detect_sourcing(text, "bg")
+    assert_offsets(text, result)
+    by_text = {c.text.split()[0]: c for c in result.claims}
+    assert by_text["Поляците"].kind == "unattributed"  # "the Poles": capitalised only as a first word
+    petrov = by_text["Петров"]
+    assert petrov.kind == "named_source"  # written inside a sentence too ("Иван Петров")
+    assert petrov.source is not None and petrov.source.text == "Петров"

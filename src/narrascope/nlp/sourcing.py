@@ -13,7 +13,11 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
 1. *Anchors*: reporting verbs ("said", "заявил", "disse", "कहा") and frames
    ("according to", "по словам", "segundo"; Hindi postpositions "के अनुसार", "ने कहा").
    Anchors inside a vague phrase or a hedge ("it is believed", "is said to") are
-   dropped: those phrases are signals of their own.
+   dropped: those phrases are signals of their own. A verb inside a quotation is the
+   speaker's wording ("“Acredito que Trump disse …”, acrescentou"): when the sentence
+   has an anchor outside the quotation, only those count. A *pronoun frame* ("по его
+   словам", "според него", "nas palavras dele", "उनके अनुसार") names its source by a
+   pronoun and goes to the antecedent like "he said".
 2. *Source phrase* of each anchor: for a verb, its subject (the words before it back
    to a quote, dash or the clause start; "X, role, said" skips the appositive) or,
    when the subject is empty, the first words after it ("said Andrew Collins");
@@ -25,8 +29,13 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    a capitalised name or an institution ("ministry", "Кремль") → named_source; a
    pronoun ("he", "он", "उन्होंने") or an empty subject (pro-drop "disse") → the
    closest name in the previous sentences, else vague_source. In Hindi (no capitals)
-   the words before "ने"/"के अनुसार" are the source: vague if they end in a vague
-   noun, an outlet if they contain one, named otherwise.
+   the noun phrase before "ने"/"के अनुसार" is the source — walking back, a genitive
+   ("की", "का", "के") keeps the phrase going ("… केंद्र की हेड मीना सिंह रॉय"), any other
+   postposition or a verb ends it: vague if it ends in a vague noun, an outlet if it
+   contains one, named otherwise. A short quoted title right after a frame or an
+   inverted verb is an outlet ("според „Фокус“", "по данным «Интерфакса»"). A verb
+   right after a comma takes the source after it when that closes the clause and is
+   an outlet or a full name ("…, съобщи „Гардиън“.", "…, disse o ministro Rui Lopes.").
 3. Sentence-level fallbacks when no phrase decided: any known outlet or vague noun
    in a sentence that has an anchor; a vague phrase ("reports suggest"); a hedge
    ("reportedly", "якобы"). Else unattributed.
@@ -34,10 +43,16 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    that ended with a colon or a quotation inherits that attribution, and unattributed
    sentences inside a multi-sentence quotation take the attribution of the sentence
    where the quotation opens or closes. A sentence-initial capitalised word that also
-   occurs in lowercase in the article is not a name (truecasing).
+   occurs in lowercase in the article is not a name (truecasing); in an article of five
+   sentences or more, neither is a lone capitalised word opening a sentence or quotation
+   that the article never capitalises inside a sentence ("Acredito", "Председатель";
+   acronyms and Latin-script words in other scripts excepted).
+5. Datelines: "МОСКВА, 5 мая — РИА Новости." (a sentence of its own, no claim) makes
+   the agency the source of the next sentence; "KYIV, May 5 (Reuters) - …" of its own
+   sentence; only when that lead is otherwise unattributed.
 
 Claims: every sentence of ``split_sentences`` except the title (the first line when
-the text has several lines and it ends without terminal punctuation), questions
+the text has several lines and it ends without terminal punctuation), a wire dateline, questions
 (last character before closing quotes is "?"), lines ending with ":" (they announce
 a quotation) and sentences with fewer than ``MIN_CLAIM_WORDS`` words.
 
@@ -109,6 +124,9 @@ _QUOTED_NAME = re.compile(r"\s*[«“\"„]\s*([^«»“”\"„,.!?:;]{1,40}?)\
 # Lowercase words of the article being analysed: a sentence-initial capitalised word that
 # also occurs in lowercase ("Or", "Почему") is an ordinary word, not a name (truecasing).
 _LOWERCASE_WORDS: ContextVar[frozenset[str]] = ContextVar("lowercase_words", default=frozenset())
+# Stems of words the article capitalises inside a sentence (None: too short to tell).
+_PROPER_STEMS: ContextVar[frozenset[str] | None] = ContextVar("proper_stems", default=None)
+_EVIDENCE_SENTENCES = 5
 _HI_AGENT = re.compile(whole_word("ने"))
 _HI_GENITIVES = frozenset(["की", "का", "के"])
 # Postpositions (other than the genitive) and finite verbs: a Hindi source phrase never
@@ -291,7 +309,40 @@ def _capitalised_runs(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]
         prev_end = m.end()
     if cur_start >= 0:
         runs.append(_Cand(cur_start, cur_end, "named_source"))
-    return runs
+    return [r for r in runs if not _unproven_initial_word(s, r)]
+
+
+def _unproven_initial_word(s: str, run: _Cand) -> bool:
+    """A lone capitalised word opening a sentence or quotation that the article never
+    capitalises elsewhere ("Acredito", "Получавах", "Председатель", "Поляците").
+
+    Every word is capitalised there, so the capital proves nothing; a real name is
+    nearly always written again inside a sentence ("… Путина", "… Zelensky").
+    Acronyms ("НАТО") stay names; short texts (no evidence either way) are not judged.
+    """
+    proper = _PROPER_STEMS.get()
+    if proper is None or s[: run.start].strip(_QUOTE_OPEN + "—–- "):
+        return False
+    word = s[run.start : run.end]
+    if " " in word or word.isupper() or (word.isascii() and not s.isascii()):
+        return False  # an acronym, or a Latin-script name in Cyrillic or Devanagari text ("Yicai")
+    return _stem(word) not in proper
+
+
+def _stem(word: str) -> str:
+    """A crude stem that ignores inflection ("Орбана" ~ "Орбан", "Зеленского" ~ "Зеленский")."""
+    return word[: max(4, len(word) - 3)]
+
+
+def _proper_stems(sents: Sequence[Span]) -> frozenset[str] | None:
+    """Stems of words capitalised inside a sentence (not as its first word); None for short texts."""
+    if len(sents) < _EVIDENCE_SENTENCES:
+        return None
+    stems: set[str] = set()
+    for sent in sents:
+        words = [w for w in _TOKEN.findall(sent.text) if w[:1].isalpha()]
+        stems.update(_stem(w) for w in words[1:] if w[0].isupper())
+    return frozenset(stems)
 
 
 def _is_title(run: str) -> bool:
@@ -780,6 +831,7 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
     sents = split_sentences(text) if sentences is None else sentences
     title = _title_index(text, sents)
     token = _LOWERCASE_WORDS.set(frozenset(t for t in _TOKEN.findall(text) if t.islower()))
+    proper_token = _PROPER_STEMS.set(_proper_stems(sents))
     try:
         ctx = _Context()
         decisions: list[_Decision] = []
@@ -791,6 +843,7 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
             decisions.append(decision)
     finally:
         _LOWERCASE_WORDS.reset(token)
+        _PROPER_STEMS.reset(proper_token)
     _spread_quotations(text, sents, decisions)
     dateline = _apply_dateline(sents, decisions, lex)
     claims = [
