@@ -340,9 +340,13 @@ def _proper_stems(sents: Sequence[Span]) -> frozenset[str] | None:
         return None
     stems: set[str] = set()
     for sent in sents:
-        words = [w for w in _TOKEN.findall(sent.text) if w[:1].isalpha()]
-        stems.update(_stem(w) for w in words[1:] if w[0].isupper())
+        # Whitespace pieces, not the tokeniser: only the first letter and a rough stem matter here.
+        words = [w.strip(_STRIP) for w in sent.text.split()[1:]]
+        stems.update(_stem(w) for w in words if w[:1].isupper())
     return frozenset(stems)
+
+
+_STRIP = "\"'“”«»„‘’()[]—–-.,;:!?…"
 
 
 def _is_title(run: str) -> bool:
