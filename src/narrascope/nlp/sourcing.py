@@ -617,7 +617,7 @@ def _inverted_source(s: str, pos: int, lex: Lexicon) -> _Cand | None:
     choice = quoted or _choose(s, _phrase_cands(s, *after, lex))
     if choice is None or not (choice.kind == "named_outlet" or _is_person(s, choice)):
         return None
-    rest = s[choice.end :].lstrip(_CLOSERS)
+    rest = s[choice.end :].lstrip(_CLOSERS + "“")  # „Гардиън“ closes with “
     return choice if not rest or rest[0] in ".,;:!?…" else None
 
 
