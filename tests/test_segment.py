@@ -39,3 +39,41 @@ def test_offsets_always_match(text: str):
     for span in split_sentences(text):
         assert text[span.start : span.end] == span.text
         assert span.text == span.text.strip()
+
+
+def test_abbreviations_do_not_end_a_sentence():
+    text = "The U.S. Navy moved two ships, Gen. Tom Marsh told reporters. Then the talks began."
+    assert [s.text for s in split_sentences(text)] == [
+        "The U.S. Navy moved two ships, Gen. Tom Marsh told reporters.",
+        "Then the talks began.",
+    ]
+
+
+def test_initials_titles_and_a_following_lowercase_word_keep_a_sentence_whole():
+    text = "В 2021 г. в городе выступил проф. И. Петров. Доклад длился час."
+    assert [s.text for s in split_sentences(text)] == [
+        "В 2021 г. в городе выступил проф. И. Петров.",
+        "Доклад длился час.",
+    ]
+
+
+def test_an_acronym_before_a_sentence_opener_still_ends_the_sentence():
+    spans = split_sentences("The fine was paid in the U.S. The firm appealed.")
+    assert [s.text for s in spans] == ["The fine was paid in the U.S.", "The firm appealed."]
+
+
+def test_a_missing_space_after_a_full_stop_still_splits():
+    text = "Колонна прошла мимо казармы.Солдаты вернулись в часть (ЛНР).Командир доволен."
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "Колонна прошла мимо казармы.",
+        "Солдаты вернулись в часть (ЛНР).",
+        "Командир доволен.",
+    ]
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+def test_domains_and_links_are_not_split():
+    text = "Об этом пишет Газета.Ru, а также Daily.News и сайт pic.twitter.com/AbCdEf сегодня."
+    assert len(split_sentences(text)) == 1

@@ -305,3 +305,172 @@ def test_decomposed_accent_stays_inside_a_name() -> None:
     claim = only_claim("O ministro Jose\u0301 Alves disse que a ponte abre amanhã.", "pt")
     assert claim.kind == "named_source"
     assert claim.source is not None and claim.source.text == "Jose\u0301 Alves"
+
+
+# --------------------------------------------------------------------------- issue 15: outside English
+
+
+def claim_at(text: str, language: str, index: int) -> schema.Attribution:
+    result = detect_sourcing(text, language)
+    assert_offsets(text, result)
+    return result.claims[index]
+
+
+def test_hindi_source_span_keeps_the_whole_role_and_name() -> None:
+    # A genitive ("की") joins the role to its owner; the locative "में" closes an earlier phrase.
+    text = "राष्ट्रीय जल संस्थान में नदी नीति केंद्र की निदेशक कविता राव मेहरा ने कहा कि बांध की मरम्मत जल्द होगी।"
+    claim = only_claim(text, "hi")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == "नदी नीति केंद्र की निदेशक कविता राव मेहरा"
+
+
+def test_hindi_source_span_stops_at_a_postposition_other_than_the_genitive() -> None:
+    text = "बजट पर हुई लंबी बहस पर अजय नाथ ने कहा कि सरकार जवाब देगी।"
+    claim = only_claim(text, "hi")
+    assert claim.source is not None and claim.source.text == "अजय नाथ"
+
+
+def test_a_verb_inside_a_quotation_is_not_the_articles_attribution() -> None:
+    # "Acredito" (I believe) opens the quotation; the attribution is "acrescentou" after it.
+    text = (
+        "A ministra Teresa Lobo falou aos jornalistas no aeroporto. "
+        '"Acredito que o comissário me ouviu e disse que a proposta era justa", acrescentou.'
+    )
+    claim = claim_at(text, "pt", 1)
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == "Teresa Lobo"
+
+
+def test_anonymous_sources_are_vague_not_a_hedge() -> None:
+    claim = only_claim("Fontes anónimas da polícia provavelmente estão por trás da fuga de informação.", "pt")
+    assert claim.kind == "vague_source"
+    text = "Fontes anónimas do exército, citadas pela imprensa local, já alertavam para um ataque iminente."
+    assert only_claim(text, "pt").kind == "vague_source"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "index", "source"),
+    [
+        # An oblique pronoun after a frame points back to the speaker, not to a later place name.
+        (
+            "bg",
+            "Икономистът Борис Данев представи доклада. Според него износът за Северна Корея ще спадне.",
+            1,
+            "Борис Данев",
+        ),
+        (
+            "ru",
+            "Губернатор Олег Ветров провёл совещание в среду. По его словам, мост откроют уже в июне.",
+            1,
+            "Олег Ветров",
+        ),
+        (
+            "pt",
+            "O autarca Rui Seabra visitou a obra na terça. Nas palavras dele, a ponte abre em junho.",
+            1,
+            "Rui Seabra",
+        ),
+        ("hi", "मेयर सुनील राव ने पुल का दौरा किया। उनके अनुसार पुल जून में खुल जाएगा।", 1, "मेयर सुनील राव"),
+    ],
+)
+def test_a_pronoun_in_a_frame_takes_its_antecedent(language: str, text: str, index: int, source: str) -> None:
+    claim = claim_at(text, language, index)
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == source
+
+
+def test_a_pronoun_frame_without_antecedent_is_vague() -> None:
+    claim = only_claim("Според тях подкрепата от Иран и Северна Корея ще струва скъпо на Москва.", "bg")
+    assert claim.kind == "vague_source"
+    assert claim.source is not None and "Корея" not in claim.source.text
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "source"),
+    [
+        # A list before the verb is no "X, role, said" appositive: the outlet after it closes the clause.
+        ("bg", "Цените ще растат в държави като Италия, Гърция и Испания, съобщи „Гардиън“.", "Гардиън"),
+        ("bg", "Според Фокус министърът ще подаде оставка до края на седмицата.", "Фокус"),
+        # An outlet the lexicon does not know: a quoted title right after the frame or inverted verb.
+        ("bg", "Според „Вечерни вести“ министърът ще подаде оставка до петък.", "Вечерни вести"),
+        ("ru", "По данным «Утренней почты», завод закроют до конца года.", "Утренней почты"),
+        ("ru", "Завод закроют до конца года, пишет «Северный курьер».", "Северный курьер"),
+        ("ru", "По данным Интерфакса, завод закроют до конца года.", "Интерфакса"),
+        ("pt", "Segundo o Público, o ministro vai demitir-se até sexta-feira.", "Público"),
+        ("pt", "O ministro vai demitir-se até sexta-feira, noticiou a TVI.", "TVI"),
+        ("hi", "एबीपी न्यूज़ के मुताबिक बैठक कल सुबह दस बजे होगी।", "एबीपी न्यूज़"),
+    ],
+)
+def test_outlets_outside_english(language: str, text: str, source: str) -> None:
+    claim = only_claim(text, language)
+    assert claim.kind == "named_outlet"
+    assert claim.source is not None and claim.source.text == source
+
+
+def test_an_inverted_person_after_a_comma_is_the_source() -> None:
+    text = "Os preços da energia vão subir no inverno, disse o ministro Carlos Meireles."
+    claim = only_claim(text, "pt")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == "Carlos Meireles"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "Противник потерял до двухсот военных за сутки, следует из сводки Министерства обороны РФ.",
+            "Министерства обороны РФ",
+        ),
+        ("Минобороны России сообщило о поражении двух складов горючего.", "Минобороны России"),
+        ("По данным Минобороны, за сутки сбиты четыре беспилотника.", "Минобороны"),
+        ("В ведомстве уточнили, что беспилотники сбили над областью.", "ведомстве"),
+    ],
+)
+def test_russian_ministry_sources(text: str, source: str) -> None:
+    claim = only_claim(text, "ru")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == source
+
+
+def test_a_wire_dateline_sources_the_lead_and_is_no_claim() -> None:
+    text = (
+        "Колонна прошла через мост\n\n"
+        "МОСКВА, 5 мая — РИА Новости. Колонна техники прошла через мост утром в понедельник. "
+        "Движение по мосту восстановили к вечеру того же дня."
+    )
+    result = detect_sourcing(text, "ru")
+    assert_offsets(text, result)
+    assert [c.kind for c in result.claims] == ["named_outlet", "unattributed"]
+    assert result.claims[0].source is not None and result.claims[0].source.text == "РИА Новости"
+    assert result.named_share == pytest.approx(0.5)
+
+
+def test_a_bracketed_dateline_agency_sources_its_own_sentence() -> None:
+    claim = only_claim("KYIV, May 5 (Reuters) - Two drones hit an oil depot near the port overnight.", "en")
+    assert claim.kind == "named_outlet"
+    assert claim.source is not None and claim.source.text == "Reuters"
+
+
+def test_abbreviations_stay_inside_the_claim_and_the_name() -> None:
+    text = "The U.S. Navy moved two ships, Gen. Tom Marsh told reporters on Monday."
+    claim = only_claim(text, "en")
+    assert claim.kind == "named_source"
+    assert claim.source is not None and claim.source.text == "Gen. Tom Marsh"
+
+
+def test_a_lone_sentence_initial_word_needs_the_article_to_capitalise_it_elsewhere() -> None:
+    text = (
+        "Граничният пункт беше затворен в понеделник. "
+        "Опашката от камиони стигна десет километра. "
+        "Поляците смятат, че границата трябва да остане затворена. "
+        "Шофьорите чакаха цяла нощ на студа. "
+        "Петров каза, че пунктът ще отвори в сряда. "
+        "Министърът на транспорта Иван Петров посети района вечерта."
+    )
+    result = detect_sourcing(text, "bg")
+    assert_offsets(text, result)
+    by_text = {c.text.split()[0]: c for c in result.claims}
+    assert by_text["Поляците"].kind == "unattributed"  # "the Poles": capitalised only as a first word
+    petrov = by_text["Петров"]
+    assert petrov.kind == "named_source"  # written inside a sentence too ("Иван Петров")
+    assert petrov.source is not None and petrov.source.text == "Петров"

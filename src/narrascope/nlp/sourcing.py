@@ -13,7 +13,11 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
 1. *Anchors*: reporting verbs ("said", "заявил", "disse", "कहा") and frames
    ("according to", "по словам", "segundo"; Hindi postpositions "के अनुसार", "ने कहा").
    Anchors inside a vague phrase or a hedge ("it is believed", "is said to") are
-   dropped: those phrases are signals of their own.
+   dropped: those phrases are signals of their own. A verb inside a quotation is the
+   speaker's wording ("“Acredito que Trump disse …”, acrescentou"): when the sentence
+   has an anchor outside the quotation, only those count. A *pronoun frame* ("по его
+   словам", "според него", "nas palavras dele", "उनके अनुसार") names its source by a
+   pronoun and goes to the antecedent like "he said".
 2. *Source phrase* of each anchor: for a verb, its subject (the words before it back
    to a quote, dash or the clause start; "X, role, said" skips the appositive) or,
    when the subject is empty, the first words after it ("said Andrew Collins");
@@ -25,8 +29,13 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    a capitalised name or an institution ("ministry", "Кремль") → named_source; a
    pronoun ("he", "он", "उन्होंने") or an empty subject (pro-drop "disse") → the
    closest name in the previous sentences, else vague_source. In Hindi (no capitals)
-   the words before "ने"/"के अनुसार" are the source: vague if they end in a vague
-   noun, an outlet if they contain one, named otherwise.
+   the noun phrase before "ने"/"के अनुसार" is the source — walking back, a genitive
+   ("की", "का", "के") keeps the phrase going ("… केंद्र की हेड मीना सिंह रॉय"), any other
+   postposition or a verb ends it: vague if it ends in a vague noun, an outlet if it
+   contains one, named otherwise. A short quoted title right after a frame or an
+   inverted verb is an outlet ("според „Фокус“", "по данным «Интерфакса»"). A verb
+   right after a comma takes the source after it when that closes the clause and is
+   an outlet or a full name ("…, съобщи „Гардиън“.", "…, disse o ministro Rui Lopes.").
 3. Sentence-level fallbacks when no phrase decided: any known outlet or vague noun
    in a sentence that has an anchor; a vague phrase ("reports suggest"); a hedge
    ("reportedly", "якобы"). Else unattributed.
@@ -34,10 +43,16 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    that ended with a colon or a quotation inherits that attribution, and unattributed
    sentences inside a multi-sentence quotation take the attribution of the sentence
    where the quotation opens or closes. A sentence-initial capitalised word that also
-   occurs in lowercase in the article is not a name (truecasing).
+   occurs in lowercase in the article is not a name (truecasing); in an article of five
+   sentences or more, neither is a lone capitalised word opening a sentence or quotation
+   that the article never capitalises inside a sentence ("Acredito", "Председатель";
+   acronyms and Latin-script words in other scripts excepted).
+5. Datelines: "МОСКВА, 5 мая — РИА Новости." (a sentence of its own, no claim) makes
+   the agency the source of the next sentence; "KYIV, May 5 (Reuters) - …" of its own
+   sentence; only when that lead is otherwise unattributed.
 
 Claims: every sentence of ``split_sentences`` except the title (the first line when
-the text has several lines and it ends without terminal punctuation), questions
+the text has several lines and it ends without terminal punctuation), a wire dateline, questions
 (last character before closing quotes is "?"), lines ending with ":" (they announce
 a quotation) and sentences with fewer than ``MIN_CLAIM_WORDS`` words.
 
@@ -61,7 +76,7 @@ from importlib import resources
 
 from narrascope import schema
 from narrascope.languages import SUPPORTED
-from narrascope.nlp.segment import Span, split_sentences
+from narrascope.nlp.segment import TITLES, Span, split_sentences
 from narrascope.nlp.tokens import whole_word, word_pattern, word_rest
 
 KINDS: tuple[schema.AttributionKind, ...] = (
@@ -97,10 +112,30 @@ _HI_BOUNDARY = re.compile(f"[,\"“”'‘’—–।]|{whole_word('कि')}")
 _SHORT_QUOTE = re.compile(r"[«“\"„]([^«»“”\"„,.!?]{1,40})[»”\"“]")
 _QUOTATION = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 _QUOTE_SPREAD_SENTENCES = 6
+# "МОСКВА, 5 мая — РИА Новости.", "Симферопол, 1 юни - РИА Новости Крим", "KYIV, May 5 (Reuters) -":
+# a place, a date with a number, then the agency after a dash or in brackets before one.
+_DATELINE = re.compile(
+    r"(?P<place>[^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2}),\s+"
+    r"(?P<date>[^,()—–-]{0,20}\d[^,()—–-]{0,20}?)\s*"
+    r"(?:\((?P<paren>[^()]{2,40})\)\s*[-—–]|[-—–]\s*(?P<after>[^.()—–-]{2,40}?)\s*\.?$)"
+)
+_DATELINE_SENTENCES = 3
+_QUOTED_NAME = re.compile(r"\s*[«“\"„]\s*([^«»“”\"„,.!?:;]{1,40}?)\s*[»”\"“]")
 # Lowercase words of the article being analysed: a sentence-initial capitalised word that
 # also occurs in lowercase ("Or", "Почему") is an ordinary word, not a name (truecasing).
 _LOWERCASE_WORDS: ContextVar[frozenset[str]] = ContextVar("lowercase_words", default=frozenset())
+# Stems of words the article capitalises inside a sentence (None: too short to tell).
+_PROPER_STEMS: ContextVar[frozenset[str] | None] = ContextVar("proper_stems", default=None)
+_EVIDENCE_SENTENCES = 5
 _HI_AGENT = re.compile(whole_word("ने"))
+_HI_GENITIVES = frozenset(["की", "का", "के"])
+# Postpositions (other than the genitive) and finite verbs: a Hindi source phrase never
+# reaches back across them.
+_HI_CLOSERS = frozenset(
+    "में से पर को तक ने लिए द्वारा बाद पहले साथ बीच दौरान खिलाफ़ खिलाफ बारे ओर तरफ अलावा मुताबिक अनुसार "  # noqa: SIM905
+    "है हैं था थी थे गया गई गए किया कहा बताया हुआ हुई हुए रहा रही रहे".split()
+)
+_HI_PHRASE_TOKENS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +147,7 @@ class Lexicon:
     frames: re.Pattern[str] | None
     initial_frames: re.Pattern[str] | None
     postfix_frames: re.Pattern[str] | None
+    pronoun_frames: re.Pattern[str] | None
     vague_nouns: re.Pattern[str] | None
     vague_phrases: re.Pattern[str] | None
     hedges: re.Pattern[str] | None
@@ -161,10 +197,14 @@ def cue_pattern(entries: Iterable[str], ignore_case: bool = True) -> re.Pattern[
 
 
 def _entry_regex(entry: str) -> str:
-    stem = entry.endswith("*")
-    body = entry[:-1] if stem else entry
-    parts = [r"\s+" if p.isspace() else re.escape(p) for p in re.split(r"(\s+)", body) if p]
-    return "".join(parts) + (word_rest() if stem else "")
+    return "".join(_part_regex(p) for p in re.split(r"(\s+)", entry) if p)
+
+
+def _part_regex(part: str) -> str:
+    """One word of an entry; a trailing ``*`` makes it a stem ("министерств* обороны")."""
+    if part.isspace():
+        return r"\s+"
+    return re.escape(part[:-1]) + word_rest() if part.endswith("*") else re.escape(part)
 
 
 def _read_json(name: str) -> dict[str, list[str]]:
@@ -186,6 +226,7 @@ def load_lexicon(language: str) -> Lexicon:
         frames=cue_pattern(f for f in frames if not f.startswith("^")),
         initial_frames=cue_pattern(f[1:] for f in frames if f.startswith("^")),
         postfix_frames=cue_pattern(data.get("postfix_frames", [])),
+        pronoun_frames=cue_pattern(data.get("pronoun_frames", [])),
         vague_nouns=cue_pattern(data.get("vague_nouns", [])),
         vague_phrases=cue_pattern(data.get("vague_phrases", [])),
         hedges=cue_pattern(data.get("hedges", [])),
@@ -253,7 +294,9 @@ def _capitalised_runs(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]
         capital = tok[0].isupper() and tok not in lex.stopwords
         if capital and tok.lower() in lowercase and not s[: m.start()].strip(_QUOTE_OPEN + "—–- "):
             capital = False
-        adjacent = cur_start >= 0 and s[prev_end : m.start()].strip() == ""
+        gap = s[prev_end : m.start()].strip()
+        # "Mr. Clark", "John F. Kennedy": a title or an initial and its full stop stay in the name.
+        adjacent = cur_start >= 0 and (gap == "" or (gap == "." and _is_title(s[cur_start:prev_end])))
         if capital and adjacent:
             cur_end, particle = m.end(), False
         elif adjacent and not particle and tok.lower() in _NAME_PARTICLES:
@@ -266,7 +309,49 @@ def _capitalised_runs(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]
         prev_end = m.end()
     if cur_start >= 0:
         runs.append(_Cand(cur_start, cur_end, "named_source"))
-    return runs
+    return [r for r in runs if not _unproven_initial_word(s, r)]
+
+
+def _unproven_initial_word(s: str, run: _Cand) -> bool:
+    """A lone capitalised word opening a sentence or quotation that the article never
+    capitalises elsewhere ("Acredito", "Получавах", "Председатель", "Поляците").
+
+    Every word is capitalised there, so the capital proves nothing; a real name is
+    nearly always written again inside a sentence ("… Путина", "… Zelensky").
+    Acronyms ("НАТО") stay names; short texts (no evidence either way) are not judged.
+    """
+    proper = _PROPER_STEMS.get()
+    if proper is None or s[: run.start].strip(_QUOTE_OPEN + "—–- "):
+        return False
+    word = s[run.start : run.end]
+    if " " in word or word.isupper() or (word.isascii() and not s.isascii()):
+        return False  # an acronym, or a Latin-script name in Cyrillic or Devanagari text ("Yicai")
+    return _stem(word) not in proper
+
+
+def _stem(word: str) -> str:
+    """A crude stem that ignores inflection ("Орбана" ~ "Орбан", "Зеленского" ~ "Зеленский")."""
+    return word[: max(4, len(word) - 3)]
+
+
+def _proper_stems(sents: Sequence[Span]) -> frozenset[str] | None:
+    """Stems of words capitalised inside a sentence (not as its first word); None for short texts."""
+    if len(sents) < _EVIDENCE_SENTENCES:
+        return None
+    stems: set[str] = set()
+    for sent in sents:
+        # Whitespace pieces, not the tokeniser: only the first letter and a rough stem matter here.
+        words = [w.strip(_STRIP) for w in sent.text.split()[1:]]
+        stems.update(_stem(w) for w in words if w[:1].isupper())
+    return frozenset(stems)
+
+
+_STRIP = "\"'“”«»„‘’()[]—–-.,;:!?…"
+
+
+def _is_title(run: str) -> bool:
+    last = run.split()[-1]
+    return last in TITLES or (len(last) == 1 and last.isupper())
 
 
 def _outlet_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
@@ -292,9 +377,12 @@ def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
     inst = [_Cand(m.start(), m.end(), "named_source") for m in _finds(lex.institutions, s, start, end)]
     pron = [_Cand(m.start(), m.end(), "pronoun") for m in _finds(lex.pronouns, s, start, end)]
     names = [] if lex.head_final else _capitalised_runs(s, start, end, lex)
+    # A capitalised run outranks an institution word inside it: "МИД России Мария Захарова" stays whole;
+    # a longer institution name outranks the run at its start: "Министерства обороны РФ".
+    longer = [i for i in inst if any(i.start <= n.start and n.end < i.end for n in names)]
+    names = [n for n in names if not any(i.start <= n.start and n.end < i.end for i in longer)]
     taken: list[_Cand] = []
-    # A capitalised run outranks an institution word inside it: "МИД России Мария Захарова" stays whole.
-    for cand in [*outlets, *vague, *pron, *names, *inst]:
+    for cand in [*outlets, *vague, *pron, *longer, *names, *inst]:
         if not any(c.start < cand.end and cand.start < c.end for c in taken):
             taken.append(cand)
     return sorted(taken, key=lambda c: c.start)
@@ -413,7 +501,18 @@ def _anchors(s: str, lex: Lexicon) -> tuple[list[re.Match[str]], list[re.Match[s
     frames = free(_finds(lex.frames, s))
     initial = [m for m in free(_finds(lex.initial_frames, s)) if not s[: m.start()].strip(_QUOTE_OPEN + " ")]
     verbs = [m for m in free(_finds(lex.verbs, s)) if not _noun_use(s, m, lex)]
-    return verbs, frames + initial, free(_finds(lex.postfix_frames, s))
+    anchors = (verbs, frames + initial, free(_finds(lex.postfix_frames, s)))
+    quoted = [(q.start(), q.end()) for q in _QUOTATION.finditer(s) if len(_TOKEN.findall(q.group())) > 3]
+    if not quoted:
+        return anchors
+
+    def outside(ms: list[re.Match[str]]) -> list[re.Match[str]]:
+        return [m for m in ms if not any(a < m.start() and m.end() < b for a, b in quoted)]
+
+    # "“Acredito que Trump disse …”, acrescentou.": a verb inside the quotation is the
+    # speaker's own wording; the article's attribution is the anchor outside it.
+    kept = (outside(verbs), outside(frames + initial), outside(anchors[2]))
+    return kept if any(kept) else anchors
 
 
 def _noun_use(s: str, m: re.Match[str], lex: Lexicon) -> bool:
@@ -432,10 +531,18 @@ def _noun_use(s: str, m: re.Match[str], lex: Lexicon) -> bool:
 def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Decision:
     s = sent.text
     verbs, frames, postfix = _anchors(s, lex)
+    pronoun_frames = _finds(lex.pronoun_frames, s)
+    frames = [m for m in frames if not any(_overlaps(m, p) for p in pronoun_frames)]
     found: list[tuple[_Cand, bool]] = []  # (candidate, from an implicit subject)
     for m in verbs:
         found.extend(_verb_sources(s, m, lex))
+    for m in pronoun_frames:  # "по его словам", "nas palavras dele", "उनके अनुसार": the antecedent
+        found.append((_Cand(m.start(), m.end(), "pronoun"), False))
     for m in frames:
+        quoted = _quoted_name(s, m.end())
+        if quoted is not None:
+            found.append((quoted, False))
+            continue
         span = _after_span(s, m.end())
         choice = _choose(s, _phrase_cands(s, *span, lex))
         if choice is None or (choice.kind == "named_source" and not _is_person(s, choice)):
@@ -449,7 +556,7 @@ def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Dec
     for m in postfix:
         found.extend(_hindi_subject(s, m.start(), lex))
     decision = _resolve(sent, index, found, ctx)
-    if decision is None and (verbs or frames or postfix):
+    if decision is None and (verbs or frames or postfix or pronoun_frames):
         vague = [_Cand(m.start(), m.end(), "vague_source") for m in _finds(lex.vague_nouns, s)]
         decision = _first_of(sent, _outlet_cands(s, 0, len(s), lex), "named_outlet") or _first_of(
             sent, vague, "vague_source"
@@ -464,6 +571,10 @@ def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Dec
     return decision or _Decision("unattributed")
 
 
+def _overlaps(a: re.Match[str], b: re.Match[str]) -> bool:
+    return a.start() < b.end() and b.start() < a.end()
+
+
 def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, bool]]:
     if lex.head_final:
         return _hindi_subject(s, m.start(), lex, need_marker=True)
@@ -473,6 +584,10 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
     found = [(c, False) for c in _outlet_cands(s, *addressee, lex)]
     choices = [c for c in (_choose(s, _phrase_cands(s, *span, lex)) for span in spans) if c is not None]
     found += [(c, False) for c in choices[1:] if c.kind == "named_outlet"]  # "Sources, including Aydınlık,"
+    if s[: m.start()].rstrip().endswith(","):
+        inverted = _inverted_source(s, m.end(), lex)
+        if inverted is not None:  # "…, съобщи „Гардиън“.", "…, disse o ministro João Lopes."
+            return [*found, (inverted, False)]
     if choices:
         best = choices[0]
         if len(choices) > 1 and _prefer_appositive(s, best, choices[1]):
@@ -489,6 +604,34 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
     if all(_is_blank(s, sp) for sp in spans) and _after_quote_or_clause(s, m.start()):
         return [*found, (_Cand(m.start(), m.end(), "pronoun"), True)]
     return found
+
+
+def _inverted_source(s: str, pos: int, lex: Lexicon) -> _Cand | None:
+    """The source after a verb that follows a comma, when it closes the clause.
+
+    Only an outlet (known, or a quoted name) or a person's full name counts: a single
+    capitalised word there is as often a place or a day ("…, said on Monday").
+    """
+    quoted = _quoted_name(s, pos)
+    after = _after_span(s, pos, max_tokens=5)
+    choice = quoted or _choose(s, _phrase_cands(s, *after, lex))
+    if choice is None or not (choice.kind == "named_outlet" or _is_person(s, choice)):
+        return None
+    rest = s[choice.end :].lstrip(_CLOSERS + "“")  # „Гардиън“ closes with “
+    return choice if not rest or rest[0] in ".,;:!?…" else None
+
+
+def _quoted_name(s: str, pos: int) -> _Cand | None:
+    """A short capitalised name in quotation marks right at ``pos``: a title, i.e. an outlet.
+
+    Used right after an attribution frame or an inverted reporting verb ("според
+    „Фокус“", "по данным «Интерфакса»", "пише « Гардиън »"), where a quoted name is
+    the publication that carries the claim.
+    """
+    m = _QUOTED_NAME.match(s, pos)
+    if m is None or not m.group(1)[:1].isupper() or len(_TOKEN.findall(m.group(1))) > 4:
+        return None
+    return _Cand(m.start(1), m.end(1), "named_outlet")
 
 
 def _after_quote_or_clause(s: str, pos: int) -> bool:
@@ -550,10 +693,30 @@ def _hindi_subject(
         toks = toks[-5:]
         cands = _phrase_cands(s, toks[0].start(), toks[-1].end(), lex) if toks else []
         return [(c, False) for c in cands[-1:] if c.kind in ("vague_source", "named_outlet", "pronoun")]
-    toks = toks[-5:]
+    toks = _hindi_noun_phrase(toks)
     while toks and toks[0].group() in lex.leading_stopwords:  # "हालांकि मास्को ने" → "मास्को"
         toks = toks[1:]
     return addressee + _hindi_phrase(s, toks, lex)
+
+
+def _hindi_noun_phrase(toks: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The noun phrase that ends right before the agent marker or frame.
+
+    Hindi is head-final: walking back from the marker, a genitive ("की", "का", "के")
+    joins its owner to the phrase ("… केंद्र की हेड मीना सिंह रॉय"), while any other
+    postposition or a finite verb closes an earlier constituent ("… हत्या पर | मीना सिंह").
+    A role and a name can be long, so the phrase may take up to ``_HI_PHRASE_TOKENS``
+    words; a genitive left at its start is dropped.
+    """
+    kept: list[re.Match[str]] = []
+    for tok in reversed(toks):
+        if tok.group() in _HI_CLOSERS or len(kept) >= _HI_PHRASE_TOKENS:
+            break
+        kept.append(tok)
+    kept.reverse()
+    while kept and kept[0].group() in _HI_GENITIVES:
+        kept = kept[1:]
+    return kept
 
 
 def _hindi_phrase(s: str, toks: list[re.Match[str]], lex: Lexicon) -> list[tuple[_Cand, bool]]:
@@ -672,6 +835,7 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
     sents = split_sentences(text) if sentences is None else sentences
     title = _title_index(text, sents)
     token = _LOWERCASE_WORDS.set(frozenset(t for t in _TOKEN.findall(text) if t.islower()))
+    proper_token = _PROPER_STEMS.set(_proper_stems(sents))
     try:
         ctx = _Context()
         decisions: list[_Decision] = []
@@ -683,13 +847,46 @@ def detect_sourcing(text: str, language: str | None, sentences: list[Span] | Non
             decisions.append(decision)
     finally:
         _LOWERCASE_WORDS.reset(token)
+        _PROPER_STEMS.reset(proper_token)
     _spread_quotations(text, sents, decisions)
+    dateline = _apply_dateline(sents, decisions, lex)
     claims = [
         _attribution(text, sent, d)
         for i, (sent, d) in enumerate(zip(sents, decisions, strict=True))
-        if is_claim(sent, is_title=i == title)
+        if is_claim(sent, is_title=i in (title, dateline))
     ]
     return summarise(claims)
+
+
+def _apply_dateline(sents: Sequence[Span], decisions: list[_Decision], lex: Lexicon) -> int | None:
+    """A wire dateline makes its agency the source of the lead; returns the dateline's index.
+
+    "МОСКВА, 5 мая — РИА Новости." is a sentence of its own and no claim (its index is
+    returned); the sentence after it is the agency's report. "KYIV, May 5 (Reuters) - …"
+    opens the lead itself. Only an unattributed lead is changed: an attribution the lead
+    states ("…, следует из сводки Минобороны") is more specific than the dateline.
+    """
+    for i, sent in enumerate(sents[:_DATELINE_SENTENCES]):
+        m = _DATELINE.match(sent.text)
+        if m is None:
+            continue
+        group = "paren" if m.group("paren") else "after"
+        start, end = m.span(group)
+        if not _is_agency(m.group(group), lex):
+            continue
+        lead = i if group == "paren" else i + 1
+        if lead < len(sents) and decisions[lead].kind == "unattributed":
+            decisions[lead] = _Decision("named_outlet", sent.start + start, sent.start + end)
+        return None if group == "paren" else i
+    return None
+
+
+def _is_agency(name: str, lex: Lexicon) -> bool:
+    """A known outlet, or a capitalised name of at most four words."""
+    if _finds(lex.outlets, name):
+        return True
+    words = _TOKEN.findall(name)
+    return 0 < len(words) <= 4 and words[0][:1].isupper()
 
 
 def _spread_quotations(text: str, sents: Sequence[Span], decisions: list[_Decision]) -> None:
