@@ -267,6 +267,9 @@ def evaluate(
         entry: dict[str, Any] = {"segments": len(rows), "documents": len({data.groups[i] for i in rows})}
         entry["folds"] = n_folds
         entry["with_technique"] = int(Y[rows, -1].sum())
+        entry["gold_counts"] = {
+            label: int(Y[rows, j].sum()) for j, label in enumerate(techniques) if Y[rows, j].sum()
+        }
         for name, pred in systems.items():
             entry[name] = system_scores(pred[rows, -1], pred[rows, :-1], Y[rows, :-1], techniques, local)
         if baselines:
