@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--per-language", action="store_true", help="Also: one model per language.")
     parser.add_argument("--shared-thresholds", action="store_true", help="Also: one threshold per technique.")
+    parser.add_argument("--skip-default", action="store_true", help="Only the variants asked for.")
     parser.add_argument("--speed", type=Path, default=None, help="Artifact folder to time predict() with.")
     parser.add_argument("--json", type=Path, default=None, help="Write every figure here.")
     parser.add_argument(
@@ -127,7 +128,7 @@ def main() -> None:
         speed(args.speed, data, vectors)
         return
     runs: dict[str, Any] = {}
-    variants = [("pooled, thresholds per language", SegmentConfig(), True)]
+    variants = [] if args.skip_default else [("pooled, thresholds per language", SegmentConfig(), True)]
     if args.per_language:
         variants.append(("per language", SegmentConfig(), False))
     if args.shared_thresholds:
