@@ -80,6 +80,7 @@ app.add_typer(train_app, name="train")
 train_app.command("narratives")(narratives.train_narratives)
 train_app.command("roles")(roles.train_roles)
 train_app.command("techniques")(techniques.train_techniques)
+train_app.command("segments")(techniques.train_segments)
 
 app.add_typer(ptc_app, name="ptc")
 ptc_app.command("techniques")(techniques.ptc_techniques)

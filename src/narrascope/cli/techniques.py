@@ -2,8 +2,9 @@
 
 ``ptc techniques`` writes span predictions for a folder of ``article<ID>.txt``;
 ``evaluate techniques`` scores a prediction file; ``train techniques`` reproduces the
-shipped model. ``cli.app`` registers these; the work happens in ``models.techniques``,
-``models.training_techniques`` and ``eval.techniques``.
+shipped model; ``train segments`` the segment-level detector for Bulgarian, Polish and
+Russian. ``cli.app`` registers these; the work happens in ``models.techniques``,
+``models.training_techniques``, ``models.training_segments`` and ``eval.techniques``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Annotated
 import typer
 
 from narrascope.cli.common import (
+    CacheOpt,
     FoldsOpt,
     check_output_dir,
     check_output_file,
@@ -135,3 +137,24 @@ def train_techniques(
     from narrascope.models.training_techniques import train_technique_model
 
     train_technique_model(data, out_dir, folds=folds, console=err)
+
+
+def train_segments(
+    data: Annotated[
+        Path, typer.Option(help="Slavic persuasion corpus folder (BG/, PL/, RU/ with train.csv, valid.csv).")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the model artifact.")],
+    cache: CacheOpt = Path("cache/embeddings.sqlite"),
+    folds: FoldsOpt = 5,
+) -> None:
+    """Train the segment-level technique detector deterministically and write the artifact + manifest."""
+    require_dir(data)
+    check_output_dir(out_dir)
+    if cache is not None:
+        check_output_file(cache)
+    from narrascope.models.training_segments import train_segment_model
+
+    try:
+        train_segment_model(data, out_dir, cache_path=cache, folds=folds, console=err)
+    except ValueError as error:
+        raise fail(str(error)) from None
