@@ -141,18 +141,14 @@ def _article_page(request: Request, analysis: Analysis, content: str | None) -> 
         fb = feedback.article_feedback(store, analysis)
     if content is None:  # a stored article: its text is known once someone gave feedback on it
         content = fb.corrected.text
-    counts: dict[str, int] = {}
-    for span in analysis.techniques.spans if analysis.techniques else []:
-        counts[span.technique] = counts.get(span.technique, 0) + 1
     return page(
         request,
         "article.html.j2",
         a=analysis,
         pieces=render.pieces(analysis, content) if content is not None else [],
         legend=render.legend(),
-        technique_counts=sorted(counts.items(), key=lambda kv: -kv[1]),
+        techniques=render.technique_view(analysis.techniques) if analysis.techniques else None,
         technique_class=render.technique_class,
-        technique_names=render.TECHNIQUE_NAMES,
         sourcing=render.SOURCING,
         review=_review(analysis, fb),
         send_text=content if fb.corrected.text is None else None,
