@@ -14,7 +14,7 @@ from rich.console import Console
 from narrascope.cli.highlight import marks_of, technique_view, tint
 from narrascope.cli.html_report import render_html
 from narrascope.cli.report import render_analysis
-from narrascope.models.techniques import LONG_SPAN_FLOOR, clean_spans, snap_to_words
+from narrascope.models.techniques import LONG_SPAN_FLOOR, LONG_SPAN_FLOOR_UNTESTED, clean_spans, snap_to_words
 from narrascope.nlp.segment import split_sentences
 from narrascope.nlp.tokens import word_spans
 from narrascope.pipeline import Analyzer, Profile
@@ -131,13 +131,17 @@ def test_tiny_and_long_weak_spans_are_not_findings():
     text = "यह च है। " + "This sentence is long and calm. " * 3
     one_letter = text.index("च")
     assert clean_spans(text, [(one_letter, one_letter + 1, "Loaded_Language", 0.9)]) == []
-    # A span over a sentence end at low confidence goes; the same span, confident, stays.
+    # A paragraph-long span (over two sentence ends) at low confidence goes; confident, it stays.
     start = text.index("This")
     end = len(text.rstrip())
+    kept = (start, end, "Doubt", LONG_SPAN_FLOOR)
     assert clean_spans(text, [(start, end, "Doubt", LONG_SPAN_FLOOR - 0.01)]) == []
-    assert clean_spans(text, [(start, end, "Doubt", LONG_SPAN_FLOOR)]) == [
-        (start, end, "Doubt", LONG_SPAN_FLOOR)
-    ]
+    assert clean_spans(text, [kept]) == [kept]
+    # The untested transfer model's spans need more to be shown.
+    assert clean_spans(text, [(start, end, "Doubt", 0.15)], LONG_SPAN_FLOOR_UNTESTED) == []
+    # Over one sentence end only, a weak span stays (English PTC spans often do that).
+    two = text.index("calm.") + len("calm. This")
+    assert clean_spans(text, [(start, two, "Doubt", 0.05)]) == [(start, two, "Doubt", 0.05)]
     # Inside one sentence, a weak short span is still a finding (the English model's usual case).
     short = (start, start + len("This sentence"), "Doubt", 0.05)
     assert clean_spans(text, [short]) == [short]
