@@ -153,6 +153,8 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         assert page.locator("#narratives a[href^='/corpus/narrative?label=']").count() >= 1
         assert page.locator("#entities a[href^='/corpus/entity?name=']").count() >= 1
         save(page, tmp_path, "workspace-article.png")
+        page.locator("#techniques").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-techniques.png")
         page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
         save(page, tmp_path, "workspace-marked.png")
 

@@ -120,10 +120,8 @@ def technique_view(techniques: Techniques) -> TechniqueView:
     ]
     warning = ""
     if techniques.trust in ("untested", "transfer"):
-        warning = (
-            "UNTESTED: these technique findings come from a model never evaluated in this language; "
-            "treat every one as a guess. " + techniques.note
-        )
+        generic = "UNTESTED: a model never evaluated in this language found these; treat each as a guess."
+        warning = techniques.note if techniques.note.startswith("UNTESTED") else generic
     return TechniqueView(
         model=techniques.model or "unknown",
         evaluation=techniques.evaluation,
