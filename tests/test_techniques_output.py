@@ -4,6 +4,8 @@ view, span hygiene and how the reports show it. Texts are written for these test
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -326,3 +328,23 @@ def test_the_workspace_palette_and_legend_are_the_families():
         assert f".{cls} " in css
     assert render.technique_class("Call") != render.technique_class("Distraction")
     assert tint(families[0].colour) in css
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "narrascope", *args], capture_output=True, timeout=600)
+
+
+def test_cli_transfer_option_marks_spans_untested_and_needs_the_technique_stage(tmp_path: Path):
+    article_file = tmp_path / "hindi.txt"
+    article_file.write_text(HINDI, encoding="utf-8")
+    refused = run_cli("analyze", str(article_file), "--fast", "--techniques", "transfer")
+    assert refused.returncode == 2 and b"--techniques transfer needs the technique stage" in refused.stderr
+    proc = run_cli("analyze", str(article_file), "--json", "--techniques", "transfer")
+    assert proc.returncode == 0, proc.stderr.decode()
+    techniques = json.loads(proc.stdout)["techniques"]
+    assert techniques["model"] == "transfer-untested" and techniques["trust"] == "untested"
+    assert all(span["untested"] for span in techniques["spans"])
+    assert json.loads(proc.stdout)["provenance"]["settings"]["techniques"] == {"mode": "transfer"}
