@@ -348,3 +348,20 @@ def test_cli_transfer_option_marks_spans_untested_and_needs_the_technique_stage(
     assert techniques["model"] == "transfer-untested" and techniques["trust"] == "untested"
     assert all(span["untested"] for span in techniques["spans"])
     assert json.loads(proc.stdout)["provenance"]["settings"]["techniques"] == {"mode": "transfer"}
+
+
+def test_api_takes_the_technique_mode(tmp_path: Path):
+    from fastapi.testclient import TestClient
+
+    from narrascope.server.app import create_app
+    from narrascope.server.config import ServerConfig
+
+    config = ServerConfig(store=tmp_path / "store.db", extra_hosts=("testserver",))
+    with TestClient(create_app(config)) as client:
+        bad = client.post("/api/v1/analyse", json={"text": HINDI, "techniques": "everything"})
+        assert bad.status_code == 422
+        body = {"text": HINDI, "profile": "default", "techniques": "transfer"}
+        response = client.post("/api/v1/analyse", json=body)
+        assert response.status_code == 200, response.text
+        techniques = Analysis.model_validate(response.json()).techniques
+        assert techniques is not None and techniques.model == "transfer-untested"

@@ -37,7 +37,7 @@ from narrascope.server.api import (
 )
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
-from narrascope.server.workers import ProfileName, SensitivityName
+from narrascope.server.workers import ProfileName, SensitivityName, TechniquesName
 from narrascope.taxonomy import OTHER, default_taxonomy
 from narrascope.taxonomy.roles import entity_roles
 
@@ -103,15 +103,17 @@ async def analyse_submit(
     title: Annotated[str, Form()] = "",
     profile: Annotated[ProfileName, Form()] = "default",
     sensitivity: Annotated[SensitivityName, Form()] = "balanced",
+    techniques: Annotated[TechniquesName, Form()] = "default",
     file: UploadFile | None = None,
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Analyse pasted text, an uploaded file or a web page; show it marked (and keep it in the store)."""
     _check_csrf(request, csrf)
     form = {"text": text, "title": title, "profile": profile, "sensitivity": sensitivity, "url": url}
+    form["techniques"] = techniques
     try:
         article = await _form_article(request, text, title, file, url)
-        analysis = await run_analysis(request, article, profile, sensitivity)
+        analysis = await run_analysis(request, article, profile, sensitivity, techniques)
     except HTTPException as error:
         return page(request, "analyse.html.j2", error.status_code, form=form, error=_message(error.detail))
     return _article_page(request, analysis, article.content)
