@@ -260,6 +260,11 @@ def test_analyze_reports_entities_with_consistent_offsets_and_roles(demo_default
     assert result["techniques"]["spans"], "the demo is written with loaded language"
     for span in result["techniques"]["spans"]:
         assert content[span["start"] : span["end"]] == span["text"]
+        assert span["ptc_technique"] and span["family"]  # product label + family, PTC label kept
+    assert result["techniques"]["model"] == "span-crf-en" and result["techniques"]["evaluation"]
+    segments = result["techniques"]["segments"]
+    assert segments and all(content[s["start"] : s["end"]] == s["text"] for s in segments)
+    assert sum(result["techniques"]["family_counts"].values()) == sum(len(s["techniques"]) for s in segments)
     claims = result["sourcing"]["claims"]
     assert claims and sum(result["sourcing"]["counts"].values()) == len(claims)
     assert any(claim["source"] for claim in claims), "the demo quotes named and vague sources"

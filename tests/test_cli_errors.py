@@ -48,6 +48,7 @@ VALID = {
     "story": "S0123456789",
     "by": "narrative",
     "fmt": "semeval-roles",
+    "techniques": "transfer",
     # required outputs that are fine (the case under test is another argument)
     "output": "{tmp}/written/result.png",  # any suffix works for label files; plot needs .png
     "out": "{tmp}/written/result.jsonl",

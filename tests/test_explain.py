@@ -36,7 +36,7 @@ from narrascope.nlp.embed import Embedder
 from narrascope.nlp.segment import Span
 from narrascope.pipeline import Analyzer, Component, Profile, register
 from narrascope.pipeline.doc import Doc
-from narrascope.schema import Analysis, Article, NarrativeScore
+from narrascope.schema import SCHEMA_VERSION, Analysis, Article, NarrativeScore
 
 NUCLEAR = (
     "URW: Amplifying war-related fears: There is a real possibility that nuclear weapons will be employed"
@@ -227,7 +227,7 @@ def test_no_explanation_for_other_and_json_round_trip():
     result = analyze(ARTICLE, FEARS)
     assert result.explanation is not None
     again = Analysis.model_validate_json(result.model_dump_json())
-    assert again.explanation == result.explanation and again.schema_version == "2.2.0"
+    assert again.explanation == result.explanation and again.schema_version == SCHEMA_VERSION
 
 
 def test_without_vectors_the_narrative_evidence_is_quoted():
@@ -416,7 +416,7 @@ def test_semeval_explanations_refuses_unknown_labels_and_bad_lines(tmp_path: Pat
 def test_schema_documents_the_explanation():
     proc = run_cli("schema")
     schema = json.loads(proc.stdout)
-    assert schema["properties"]["schema_version"]["default"] == "2.2.0"
+    assert schema["properties"]["schema_version"]["default"] == SCHEMA_VERSION
     fields = schema["$defs"]["Explanation"]["properties"]
     assert {"text", "language", "evidence", "method", "narrative"} <= set(fields)
 

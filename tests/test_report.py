@@ -94,7 +94,8 @@ def test_segments_cover_the_text_exactly_and_carry_overlapping_marks():
     assert "".join(TEXT[s:e] for s, e, _ in pieces) == TEXT
     scam = TEXT.index("scam.")
     [(_, _, active)] = [(s, e, a) for s, e, a in pieces if s == scam]
-    assert {m.label for m in active} == {"Loaded_Language", "Name_Calling,Labeling"}
+    # Technique marks are labelled by family (these spans carry PTC labels, as before schema 2.3).
+    assert {m.label for m in active} == {"Manipulative_Wording", "Attack_on_Reputation"}
     officials = next(a for s, e, a in pieces if TEXT[s:e] == "Officials")
     assert {m.layer for m in officials} == {"sourcing", "entity"}
 
@@ -170,10 +171,11 @@ def test_the_html_report_gives_the_same_verdict_and_the_thresholds():
     assert "No narrative passed" not in html
 
 
-def test_html_chips_show_technique_names_not_labels():
+def test_html_chips_show_family_and_technique_names_not_labels():
     html = render_html(analysis(), TEXT)
-    assert "Name calling · 1" in html and "Loaded language · 1" in html
-    assert "Name Calling,Labeling ·" not in html and "Name_Calling,Labeling ·" not in html
+    assert "Attack on reputation · 1" in html and "Manipulative wording · 1" in html
+    assert "Name calling (Attack on reputation, 0.60)" in html  # the mark's title names the technique
+    assert "Name Calling,Labeling" not in html and "Name_Calling,Labeling" not in html
 
 
 def test_html_layers_use_different_channels_so_overlaps_stay_legible():

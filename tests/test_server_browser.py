@@ -26,7 +26,7 @@ import pytest
 from corpus_fixtures import make_analysis
 from narrascope.cli.analyze import demo_article
 from narrascope.corpus.store import CorpusStore
-from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
+from narrascope.taxonomy.techniques import persuasion_techniques
 
 pytestmark = pytest.mark.browser  # ≈ 20 s on 2 cores: under the 30 s that would make it "slow"
 
@@ -141,15 +141,20 @@ def test_workspace_in_headless_chromium(server: str, tmp_path: Path):
         assert page.locator("#narratives").inner_text().count("Discrediting the West") >= 1
         assert page.locator("#narratives meter").count() >= 2
         assert page.locator("#article .t").count() > 0, "no technique span highlighted"
+        assert page.locator("#technique-segments tr").count() >= 2, "no technique finding per sentence"
+        assert "span-crf-en" in page.locator("#techniques").inner_text()
         assert page.locator("#article .e").count() > 0, "no entity mention highlighted"
         assert page.locator("#article .s").count() > 0, "no source cue highlighted"
         legend = page.locator("#legend").inner_text()
-        for name in [*TECHNIQUE_NAMES.values(), "Protagonist", "Antagonist", "Innocent", "vague source"]:
+        families = [f.name for f in persuasion_techniques().families]
+        for name in [*families, "Protagonist", "Antagonist", "Innocent", "vague source"]:
             assert name in legend, f"legend does not name {name!r}"
         # The article view links its narratives and entities to their corpus pages.
         assert page.locator("#narratives a[href^='/corpus/narrative?label=']").count() >= 1
         assert page.locator("#entities a[href^='/corpus/entity?name=']").count() >= 1
         save(page, tmp_path, "workspace-article.png")
+        page.locator("#techniques").evaluate("el => el.scrollIntoView()")
+        save(page, tmp_path, "workspace-techniques.png")
         page.locator("#marked").evaluate("el => el.scrollIntoView()")  # toggles and legend on top
         save(page, tmp_path, "workspace-marked.png")
 

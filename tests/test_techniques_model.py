@@ -112,9 +112,15 @@ def test_load_missing_model_says_how_to_train(tmp_path: Path):
 def test_tagger_trust_by_language(tiny_model: TechniqueModel):
     texts = [ARTICLES[0], "Прогноз\n\nКорумпированные предатели.", "Texte en français."]
     results = TechniqueTagger(tiny_model).tag(texts, ["en", "ru", "fr"])
-    assert [r.trust for r in results] == ["trained", "transfer", "unsupported"]
-    assert all(isinstance(r, Techniques) and r.note for r in results)
-    assert results[2].spans == []
+    assert [r.trust for r in results] == ["trained", "unsupported", "unsupported"]
+    assert [r.model for r in results] == ["span-crf-en", "none", "none"]
+    assert all(isinstance(r, Techniques) and r.note and r.evaluation for r in results)
+    assert results[1].spans == results[2].spans == []  # no transfer spans unless asked for
+    asked = TechniqueTagger(tiny_model).tag(texts, ["en", "ru", "und"], transfer=True)
+    assert [r.trust for r in asked] == ["trained", "untested", "unsupported"]
+    assert asked[1].model == "transfer-untested" and "UNTESTED" in asked[1].note
+    assert all(span.untested for span in asked[1].spans)
+    assert not any(span.untested for span in asked[0].spans)
     for text, result in zip(texts, results, strict=True):
         for span in result.spans:
             assert text[span.start : span.end] == span.text
@@ -176,8 +182,8 @@ def test_tagger_uses_the_transfer_model_for_transfer_languages(tiny_model: Techn
     delex.save(tmp_path / "transfer", {"note": "test"})
     tagger = TechniqueTagger.load(tmp_path)
     assert tagger.transfer.config.lexical is False and tagger.model.config.lexical is True
-    (result,) = tagger.tag(["Порт\n\nКорумпированные предатели продали порт!"], ["ru"])
-    assert result.trust == "transfer"
+    (result,) = tagger.tag(["Порт\n\nКорумпированные предатели продали порт!"], ["ru"], transfer=True)
+    assert result.trust == "untested"
 
 
 def test_crf_tagger_fits_predicts_and_roundtrips(tmp_path: Path):
@@ -249,5 +255,5 @@ def test_training_takes_texts_not_files(tmp_path: Path):
     assert manifest["trained_on"]["data"] == "in-memory test texts"
     assert manifest["cross_validation"]["folds"] == 2
     tagger = TechniqueTagger.load(tmp_path)
-    (result,) = tagger.tag([ARTICLES[0]], ["hi"])
-    assert result.trust == "transfer"
+    (result,) = tagger.tag([ARTICLES[0]], ["hi"], transfer=True)
+    assert result.trust == "untested"

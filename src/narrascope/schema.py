@@ -4,7 +4,8 @@ Every surface of narrascope (CLI ``--json``, batch writers, API, web UI) seriali
 these models and nothing else; ``narrascope schema`` prints their JSON schema.
 Offsets everywhere are code-point offsets, end-exclusive, into ``Article.content``.
 Layers of later stages (entities, techniques, sourcing, explanation) are ``None``
-until a stage fills them, so older readers keep working. 2.2.0 typed ``explanation``.
+until a stage fills them, so older readers keep working. 2.2.0 typed ``explanation``;
+2.3.0 put techniques on the SemEval 2023 scheme (families, segments, the model that ran).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.2.0"
+SCHEMA_VERSION = "2.3.0"
 
 
 class Article(BaseModel):
@@ -124,24 +125,95 @@ class EntityFrame(BaseModel):
 
 
 class TechniqueSpan(BaseModel):
-    """A span of text that uses a persuasion technique."""
+    """A span of text that uses a persuasion technique.
+
+    Since 2.3.0 ``technique`` is the product's label (SemEval 2023 scheme,
+    ``taxonomy/techniques/persuasion.json``); the English span model's own PTC label is
+    kept in ``ptc_technique``. Results stored before 2.3.0 hold a PTC label in
+    ``technique`` and no ``family``; readers map them with
+    ``taxonomy.techniques.persuasion_techniques().from_ptc``.
+    """
 
     start: int = Field(ge=0, description="Code-point offset into Article.content.")
     end: int = Field(ge=0, description="End-exclusive code-point offset.")
     text: str = Field(description="content[start:end].")
-    technique: str = Field(description="Technique name as in the PTC corpus, e.g. 'Loaded_Language'.")
+    technique: str = Field(
+        description="Technique label of the SemEval 2023 scheme, e.g. 'Name_Calling-Labeling'."
+    )
     name: str = Field(description="Human name of the technique, e.g. 'Loaded language'.")
+    family: str = Field(
+        default="", description="Family label of the technique, e.g. 'Manipulative_Wording' ('' before 2.3)."
+    )
+    ptc_technique: str | None = Field(
+        default=None,
+        description="The PTC (SemEval 2020 Task 11) label the span model gave, e.g. 'Name_Calling,Labeling'.",
+    )
+    confidence: float = Field(ge=0.0, le=1.0)
+    untested: bool = Field(
+        default=False,
+        description="True when the model that found it was never evaluated in the article's language.",
+    )
+
+
+class SegmentTechnique(BaseModel):
+    """One technique a segment uses."""
+
+    technique: str = Field(description="Technique label of the SemEval 2023 scheme.")
+    name: str = Field(description="Human name of the technique.")
+    family: str = Field(description="Family label of the technique, e.g. 'Attack_on_Reputation'.")
     confidence: float = Field(ge=0.0, le=1.0)
 
 
-class Techniques(BaseModel):
-    """Persuasion-technique spans of an article and how far to trust them in its language."""
+class TechniqueSegment(BaseModel):
+    """A sentence of the article and the techniques it uses (only sentences with at least one)."""
 
-    spans: list[TechniqueSpan] = Field(default_factory=list)
-    trust: Literal["trained", "transfer", "unsupported"] = Field(
+    start: int = Field(ge=0, description="Code-point offset of the sentence in Article.content.")
+    end: int = Field(ge=0, description="End-exclusive code-point offset.")
+    text: str = Field(description="content[start:end].")
+    techniques: list[SegmentTechnique] = Field(
+        description="Techniques in the sentence, most confident first."
+    )
+
+
+TechniqueTrust = Literal["trained", "untested", "unsupported", "transfer"]
+
+
+class Techniques(BaseModel):
+    """Persuasion techniques of an article, which model found them and how far to trust them."""
+
+    spans: list[TechniqueSpan] = Field(
+        default_factory=list,
+        description="Character spans (English span model; the untested transfer model on request).",
+    )
+    segments: list[TechniqueSegment] = Field(
+        default_factory=list,
         description=(
-            "'trained': the model was trained on span labels in this language; 'transfer': "
-            "applied across languages, expect lower precision and recall (see BENCHMARKS.md)."
+            "Sentences using techniques: from the segment model (bg/pl/ru) or derived from the spans (a "
+            "sentence lists the techniques of the spans inside it), so every language reads alike."
+        ),
+    )
+    family_counts: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Article-level summary: per technique family (every family of the scheme, in its order), the "
+            "number of (segment, technique) findings of that family."
+        ),
+    )
+    model: str = Field(
+        default="",
+        description=(
+            "Which technique model ran: 'span-crf-en' (English span model), 'segment-<lang>' (segment "
+            "model), 'transfer-untested' (delexicalised model, asked for), 'none' ('' before 2.3.0)."
+        ),
+    )
+    evaluation: str = Field(
+        default="", description="One line: how that model was evaluated for this language."
+    )
+    trust: TechniqueTrust = Field(
+        description=(
+            "'trained': the model was trained and evaluated on labels in this language; 'untested': a "
+            "model applied to a language it was never evaluated on (on request only); 'unsupported': no "
+            "model ran, no findings; 'transfer': results written before 2.3.0 by the transfer model."
         )
     )
     note: str = Field(default="", description="One-line caveat for this language, shown to users.")

@@ -24,6 +24,8 @@ from narrascope.cli.common import (
     ProfileOpt,
     Sensitivity,
     SensitivityOpt,
+    TechniquesMode,
+    TechniquesOpt,
     check_output_file,
     err,
     exit_for_inputs,
@@ -97,6 +99,7 @@ def analyze(
     ] = False,
     fast: ProfileOpt = False,
     sensitivity: SensitivityOpt = Sensitivity.balanced,
+    techniques: TechniquesOpt = TechniquesMode.default,
     model: ModelOpt = None,
     mentions: MentionsOpt = None,
     html: HtmlOpt = None,
@@ -129,7 +132,9 @@ def analyze(
     given = _given_spans(mentions, articles) if mentions else None
     if llm_url and fast:
         raise fail("--llm-url writes explanations, which the --fast profile does not make")
-    analyzer = _analyzer(fast, model, sensitivity.value, explain)
+    if fast and techniques is TechniquesMode.transfer:
+        raise fail("--techniques transfer needs the technique stage, which the --fast profile does not run")
+    analyzer = _analyzer(fast, model, sensitivity.value, explain, techniques.value)
     _print_results(analyzer, articles, given, as_json=as_json, json_lines=len(items) > 1, html=html)
     exit_for_inputs(len(articles), errors)
 
@@ -157,7 +162,11 @@ def _given_spans(path: Path, articles: list[Article]) -> dict[str, list[tuple[in
 
 
 def _analyzer(
-    fast: bool, model: Path | None, sensitivity: str, explain: dict[str, Any] | None = None
+    fast: bool,
+    model: Path | None,
+    sensitivity: str,
+    explain: dict[str, Any] | None = None,
+    techniques: str = "default",
 ) -> Analyzer:
     from narrascope.pipeline import Analyzer, get_profile
 
@@ -166,7 +175,7 @@ def _analyzer(
         settings = {name: dict(values) for name, values in profile.settings.items()}
         settings.setdefault("explain", {}).update(explain)
         profile = profile.model_copy(update={"settings": settings})
-    return Analyzer(profile=profile, model_dir=model, sensitivity=sensitivity)
+    return Analyzer(profile=profile, model_dir=model, sensitivity=sensitivity, techniques=techniques)
 
 
 def _print_results(

@@ -19,6 +19,8 @@ from narrascope.cli.common import (
     EXIT_PARTIAL,
     Sensitivity,
     SensitivityOpt,
+    TechniquesMode,
+    TechniquesOpt,
     check_output_file,
     err,
     fail,
@@ -60,6 +62,7 @@ def batch(
         Path | None, typer.Option(help="Narrative model directory (default: the shipped one).")
     ] = None,
     sensitivity: SensitivityOpt = Sensitivity.balanced,
+    techniques: TechniquesOpt = TechniquesMode.default,
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (or Dask workers of a local cluster).")
     ] = 1,
@@ -92,6 +95,8 @@ def batch(
     if model is not None:
         require_dir(model)  # else every article would fail, each with the same reason
     _require_some_input(inputs)
+    if fast and techniques is TechniquesMode.transfer:
+        raise fail("--techniques transfer needs the technique stage, which the --fast profile does not run")
     options = BatchOptions(
         inputs=inputs,
         out=out,
@@ -99,6 +104,7 @@ def batch(
         store=None if no_store else store,
         profile="fast" if fast else "default",
         sensitivity=sensitivity.value,
+        techniques=techniques.value,
         model_dir=model,
         workers=workers,
         engine=engine,

@@ -48,6 +48,25 @@ SensitivityOpt = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+class TechniquesMode(StrEnum):
+    """Technique output where no technique model is trained (``pipeline.components.techniques.MODES``)."""
+
+    default = "default"
+    transfer = "transfer"
+
+
+TechniquesOpt = Annotated[
+    TechniquesMode,
+    typer.Option(
+        "--techniques",
+        help="'default': technique findings only where a model is trained and evaluated (en; bg/pl/ru "
+        "with the segment model); 'transfer': also the untested transfer model's spans in other languages, "
+        "each marked untested.",
+        case_sensitive=False,
+    ),
+]
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Narrative model directory (default: the shipped one).")
 ]

@@ -12,25 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from narrascope.schema import Analysis
+from narrascope.schema import Analysis, Techniques
+from narrascope.taxonomy.techniques import TechniqueFamily, persuasion_techniques
 
-# One colour per PTC technique (colour-blind-friendly hues first), shared by both reports.
-TECHNIQUE_COLOURS = {
-    "Loaded_Language": "#f4a261",
-    "Name_Calling,Labeling": "#e76f51",
-    "Appeal_to_fear-prejudice": "#e9c46a",
-    "Doubt": "#8ecae6",
-    "Exaggeration,Minimisation": "#ffb4a2",
-    "Flag-Waving": "#90be6d",
-    "Causal_Oversimplification": "#cdb4db",
-    "Repetition": "#bde0fe",
-    "Slogans": "#f9c74f",
-    "Appeal_to_Authority": "#a8dadc",
-    "Black-and-White_Fallacy": "#d4a373",
-    "Thought-terminating_Cliches": "#b5e48c",
-    "Whataboutism,Straw_Men,Red_Herring": "#ffafcc",
-    "Bandwagon,Reductio_ad_hitlerum": "#c9ada7",
-}
 DEFAULT_TECHNIQUE_COLOUR = "#dddddd"
 SOURCING_COLOURS = {
     "named_source": "#2a9d8f",
@@ -49,18 +33,138 @@ class Mark:
     start: int
     end: int
     layer: str  # "technique" | "sourcing" | "entity"
-    label: str  # technique name, attribution kind, or main role
+    label: str  # technique family label, attribution kind, or main role
     note: str  # tooltip / legend text
     colour: str
+
+
+# ---------------------------------------------------------------- techniques, by family
+# Techniques are coloured by family (persuasion.json). Marks and chips use a pale tint of
+# the family colour, so black text stays legible on them (and under the other layers).
+TINT = 0.4
+
+
+def tint(colour: str, strength: float = TINT) -> str:
+    """``colour`` (#rrggbb) mixed with white: ``strength`` 1 keeps it, 0 is white."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in rgb)
+
+
+def family_of(label: str) -> TechniqueFamily | None:
+    """The family of a technique label (product or, in results before schema 2.3, PTC)."""
+    scheme = persuasion_techniques()
+    try:
+        return scheme.family(scheme.resolve(label))
+    except KeyError:
+        return None
+
+
+@dataclass(frozen=True)
+class FamilyCount:
+    label: str
+    name: str
+    colour: str  # the family colour (text, borders)
+    background: str  # its tint (marks, chips)
+    count: int
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """A sentence and its techniques: ``(name, family label, background, confidence)``."""
+
+    start: int
+    end: int
+    text: str
+    techniques: list[tuple[str, str, str, float]]
+
+
+@dataclass(frozen=True)
+class TechniqueView:
+    """What every report shows of ``Analysis.techniques``."""
+
+    model: str
+    evaluation: str
+    trust: str
+    note: str
+    warning: str  # shown prominently when not empty (untested output)
+    families: list[FamilyCount]
+    segments: list[SegmentRow]
+    spans: int
+
+
+def technique_view(techniques: Techniques) -> TechniqueView:
+    """The report's view: family summary (every family, in the scheme's order), the segments
+    with their techniques, and a warning for output no one has evaluated."""
+    counts = dict(techniques.family_counts)
+    if not counts:  # a result from before schema 2.3: count its spans by family
+        for span in techniques.spans:
+            family = family_of(span.technique)
+            if family is not None:
+                counts[family.label] = counts.get(family.label, 0) + 1
+    families = [
+        FamilyCount(f.label, f.name, f.colour, tint(f.colour), counts.get(f.label, 0))
+        for f in persuasion_techniques().families
+    ]
+    background = {f.label: f.background for f in families}
+    rows = [
+        SegmentRow(
+            s.start,
+            s.end,
+            s.text,
+            [
+                (t.name, t.family, background.get(t.family, DEFAULT_TECHNIQUE_COLOUR), t.confidence)
+                for t in s.techniques
+            ],
+        )
+        for s in techniques.segments
+    ]
+    warning = ""
+    if techniques.trust in ("untested", "transfer"):
+        generic = "UNTESTED: a model never evaluated in this language found these; treat each as a guess."
+        warning = techniques.note if techniques.note.startswith("UNTESTED") else generic
+    return TechniqueView(
+        model=techniques.model or "unknown",
+        evaluation=techniques.evaluation,
+        trust=techniques.trust,
+        note=techniques.note,
+        warning=warning,
+        families=families,
+        segments=rows,
+        spans=len(techniques.spans),
+    )
+
+
+def technique_marks(techniques: Techniques) -> list[Mark]:
+    """Spans when the model gives them, else the segments (by their top technique); the
+    mark's label is the technique's family, its colour the family tint."""
+    marks = []
+    untested = " — untested" if techniques.trust in ("untested", "transfer") else ""
+    for span in techniques.spans:
+        family = family_of(span.technique)
+        colour = tint(family.colour) if family else DEFAULT_TECHNIQUE_COLOUR
+        label = family.label if family else "unknown"
+        family_name = family.name if family else "unknown family"
+        note = f"{span.name} ({family_name}, {span.confidence:.2f}{untested})"
+        marks.append(Mark(span.start, span.end, "technique", label, note, colour))
+    if techniques.spans:
+        return marks
+    for segment in techniques.segments:
+        top = segment.techniques[0]
+        family = family_of(top.technique)
+        names = ", ".join(f"{t.name} {t.confidence:.2f}" for t in segment.techniques)
+        colour = tint(family.colour) if family else DEFAULT_TECHNIQUE_COLOUR
+        marks.append(
+            Mark(
+                segment.start, segment.end, "technique", family.label if family else "unknown", names, colour
+            )
+        )
+    return marks
 
 
 def marks_of(analysis: Analysis) -> list[Mark]:
     marks: list[Mark] = []
     if analysis.techniques:
-        for span in analysis.techniques.spans:
-            colour = TECHNIQUE_COLOURS.get(span.technique, DEFAULT_TECHNIQUE_COLOUR)
-            note = f"{span.name} ({span.confidence:.2f})"
-            marks.append(Mark(span.start, span.end, "technique", span.technique, note, colour))
+        marks += technique_marks(analysis.techniques)
     if analysis.sourcing:
         for claim in analysis.sourcing.claims:
             if claim.source is not None:

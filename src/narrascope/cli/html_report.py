@@ -7,7 +7,6 @@ autoescaping (article text is untrusted input); the marked article uses the mark
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -17,10 +16,10 @@ from narrascope.cli.highlight import (
     ROLE_COLOURS,
     ROLE_LINES,
     SOURCING_COLOURS,
-    TECHNIQUE_COLOURS,
     Mark,
     marks_of,
     segments,
+    technique_view,
 )
 from narrascope.cli.report import verdict_when_other
 from narrascope.schema import Analysis, Evidence
@@ -73,10 +72,6 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
     pieces = []
     if content is not None:
         pieces = [_piece(content[s:e], active) for s, e, active in segments(content, marks_of(analysis))]
-    spans = analysis.techniques.spans if analysis.techniques else []
-    counts = Counter(span.technique for span in spans)
-    # Chips show the technique's human name ("Exaggeration / minimisation"), not its label.
-    names = {span.technique: span.name for span in spans}
     entities = sorted(analysis.entities or [], key=lambda e: (_ROLE_ORDER.get(e.main_role, 3), -e.confidence))
     return template.render(
         a=analysis,
@@ -87,8 +82,7 @@ def render_html(analysis: Analysis, content: str | None = None) -> str:
         role_colours=ROLE_COLOURS,
         role_lines=ROLE_LINES,
         sourcing_colours=SOURCING_COLOURS,
-        technique_colours=TECHNIQUE_COLOURS,
-        technique_counts=[(label, names[label], n) for label, n in counts.most_common()],
+        techniques=technique_view(analysis.techniques) if analysis.techniques else None,
         escape=escape,
         verdict=verdict_when_other(analysis).plain if analysis.other else "",
     )

@@ -7,8 +7,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from narrascope.cli.highlight import SOURCING_COLOURS, Mark, marks_of, segments
+from narrascope.cli.highlight import SOURCING_COLOURS, Mark, marks_of, segments, technique_view, tint
 from narrascope.schema import Analysis, Evidence
+from narrascope.taxonomy.techniques import persuasion_techniques
 
 _BAR_WIDTH = 10
 
@@ -222,28 +223,46 @@ def _render_sourcing(analysis: Analysis, console: Console) -> None:
     console.print(table)
 
 
+MAX_SEGMENT_ROWS = 15
+
+
 def _render_techniques(analysis: Analysis, console: Console) -> None:
     techniques = analysis.techniques
     assert techniques is not None
-    from narrascope.cli.highlight import TECHNIQUE_COLOURS
-
-    title = f"Persuasion techniques ({len(techniques.spans)} spans)"
-    if techniques.trust != "trained":
-        title += f" — {techniques.trust}: {techniques.note}"
+    view = technique_view(techniques)
+    header = Text("Persuasion techniques", style="bold")
+    header.append(f"   model {view.model} ({view.trust})", style="dim")
+    lines = [header]
+    if view.evaluation:
+        lines.append(Text(f"Evaluated: {view.evaluation}", style="dim"))
+    if view.warning:
+        lines.append(Text(f"⚠ {view.warning}", style="bold red"))
+    elif view.trust == "unsupported":
+        lines.append(Text(view.note, style="yellow"))
+    summary = Text("By family: ", style="dim")
+    for family in view.families:
+        summary.append(f" {family.name} {family.count} ", style=f"black on {family.background}")
+        summary.append(" ")
+    lines.append(summary)
+    console.print(Group(*lines))
+    if not view.segments:
+        return
+    title = f"Technique findings per sentence ({len(view.segments)} sentences, {view.spans} spans)"
     table = Table(title=title, show_lines=False, expand=True)
-    table.add_column("Technique", ratio=2)
-    table.add_column("Spans", width=6, justify="right")
-    table.add_column("Examples", ratio=5)
-    by_name: dict[str, list] = {}
-    for span in techniques.spans:
-        by_name.setdefault(span.technique, []).append(span)
-    for name, spans in sorted(by_name.items(), key=lambda item: -len(item[1])):
-        examples = "; ".join(f"“{s.text[:60]}”" for s in spans[:3])
-        colour = TECHNIQUE_COLOURS.get(name, "")
-        table.add_row(
-            Text(spans[0].name, style=f"black on {colour}" if colour else ""), str(len(spans)), examples
-        )
+    table.add_column("Sentence", ratio=5)
+    table.add_column("Techniques (confidence)", ratio=3)
+    for row in view.segments[:MAX_SEGMENT_ROWS]:
+        found = Text()
+        for name, _family, background, confidence in row.techniques:
+            found.append(f" {name} {confidence:.2f} ", style=f"black on {background}")
+            found.append(" ")
+        sentence = row.text if len(row.text) <= 220 else row.text[:219] + "…"
+        table.add_row(Text(f"{sentence}  [{row.start}:{row.end}]"), found)
     console.print(table)
+    if len(view.segments) > MAX_SEGMENT_ROWS:
+        console.print(
+            Text(f"… {len(view.segments) - MAX_SEGMENT_ROWS} more sentences (see --json)", style="dim")
+        )
 
 
 # A terminal has one foreground colour per character: on a technique background it must stay
@@ -274,8 +293,12 @@ def _render_highlighted(analysis: Analysis, content: str, console: Console) -> N
                 text.append(ROLE_TAGS.get(mark.label, ""), style=f"bold {mark.colour}")
                 break
     legend = Text("legend: ", style="dim")
-    legend.append("background", style="black on #f4a261")
-    legend.append(" = persuasion technique (named in the table above)   ", style="dim")
+    legend.append("background", style="black on #e6b0aa")
+    legend.append(" = persuasion technique, coloured by family (", style="dim")
+    for family in persuasion_techniques().families:
+        legend.append(family.name, style=f"black on {tint(family.colour)}")
+        legend.append(" ")
+    legend.append(")   ", style="dim")
     legend.append("underlined italic", style="italic underline")
     legend.append(" = source or hedge cue (", style="dim")
     for kind, colour in SOURCING_COLOURS.items():

@@ -38,7 +38,8 @@ def ptc_techniques(
     output: Annotated[Path, typer.Option("-o", "--output", help="Label file to write.")],
     model: TechniqueModelOpt = None,
     language: Annotated[
-        str, typer.Option(help="Language of every article (en trained; bg/hi/pt/ru transfer).")
+        str,
+        typer.Option(help="Language of every article (en trained; bg/hi/pt/ru: untested transfer model)."),
     ] = "en",
 ) -> None:
     """Write id<TAB>technique<TAB>start<TAB>end (end exclusive) for every article."""
@@ -68,10 +69,11 @@ def ptc_techniques(
                 failures.append(error)
                 advance()
                 continue
-            result = tagger.tag([text], [language])[0]
+            # Another language than English asks for the transfer model explicitly (untested).
+            result = tagger.tag([text], [language], transfer=True)[0]
             article_id = article_id_from_name(path.name)
             lines += [
-                format_label_line(TechniqueLabel(article_id, s.start, s.end, s.technique))
+                format_label_line(TechniqueLabel(article_id, s.start, s.end, s.ptc_technique or s.technique))
                 for s in result.spans
             ]
             advance()

@@ -36,6 +36,7 @@ class BatchOptions:
     store: Path | None = None
     profile: str = "default"
     sensitivity: str | None = None
+    techniques: str | None = None
     model_dir: Path | None = None
     workers: int = 1
     engine: str = "local"
@@ -87,6 +88,7 @@ def run_batch(options: BatchOptions, advance: Advance | None = None) -> Summary:
         threads_per_worker(options.engine, options.workers),
         options.sensitivity,
         story_vectors=options.store is not None and options.stories,
+        techniques=options.techniques,
     )
     fingerprint = provenance_of(spec).fingerprint
     journal = Journal(journal_path(options.out), options.out, fingerprint)

@@ -34,6 +34,7 @@ class AnalyzerSpec:
     threads: int | None = None  # OpenMP threads of the embedder; None = library default
     sensitivity: str | None = None  # narrative operating point; None = the profile's
     story_vectors: bool = False  # also return each article's story vector (corpus.stories)
+    techniques: str | None = None  # "transfer": untested technique spans where no model is trained
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def _analyzer(spec: AnalyzerSpec) -> Any:
             model_dir=model_dir,
             embedder=Embedder(threads=spec.threads),
             sensitivity=spec.sensitivity,
+            techniques=spec.techniques,
         )
     return _ANALYZERS[spec]
 

@@ -51,9 +51,9 @@ from narrascope.models.base import (
 )
 from narrascope.models.linear import OneVsRestLinear
 from narrascope.nlp.segment import split_sentences, text_pieces
-from narrascope.nlp.tokens import token_spans
+from narrascope.nlp.tokens import token_spans, word_spans
 from narrascope.schema import Techniques, TechniqueSpan
-from narrascope.taxonomy.techniques import TECHNIQUE_NAMES, TECHNIQUES
+from narrascope.taxonomy.techniques import TECHNIQUES, persuasion_techniques
 
 # 2: tokens from narrascope.nlp.tokens (words keep combining marks and inner hyphens),
 # manifest written as an ArtifactManifest.
@@ -61,17 +61,37 @@ ARTIFACT_FORMAT = 2
 MODEL_NAME = "narrascope-techniques"
 WEIGHTS = "techniques.npz"
 SEED_INNER = 1
-# Span labels exist only in English; the other supported languages get the delexicalised model.
+# Span labels exist only in English; the delexicalised model runs elsewhere only on request.
 TRAINED_LANGUAGES = frozenset({"en"})
 TRANSFER_LANGUAGES = frozenset(SUPPORTED) - TRAINED_LANGUAGES
 NOTES = {
     "trained": "Trained on English span labels (PTC); spans are leads to check, not verdicts.",
-    "transfer": (
-        "No span training data in this language: an English-trained model applied across "
-        "languages; expect few and unreliable spans."
+    "untested": (
+        "UNTESTED: an English-trained, delexicalised model applied to a language it was never "
+        "evaluated on (asked for with --techniques transfer); treat every span as a guess."
     ),
-    "unsupported": "Language not supported: technique spans were not computed.",
+    "unsupported": "No technique model is trained for this language: no technique findings are shown.",
 }
+MODEL_SPAN_EN = "span-crf-en"
+MODEL_TRANSFER = "transfer-untested"
+TRANSFER_EVALUATION = (
+    "never evaluated in this language; on English PTC (its upper bound) span F1 0.23, labeled 0.07; "
+    "on labelled Bulgarian/Russian segments it scored below always saying 'yes' (issue 15)"
+)
+
+# Span hygiene (clean_spans). A finding must contain a word of at least this many letters
+# or digits (combining marks not counted): no one-letter spans such as Hindi "च".
+MIN_WORD_LETTERS = 2
+# A span that runs over two sentence ends or over LONG_SPAN_WORDS words (paragraph-long)
+# is only a finding when its confidence reaches the floor: such spans come from weak,
+# diffuse token scores (the transfer model's wall of colour at 0.07-0.17), not from a
+# localised cue. English floor 0.1: on the PTC CV it removes only spans that score
+# nothing (span F1 unchanged, docs/BENCHMARKS.md); higher floors cost English recall.
+# The untested transfer model gets 0.2, so its paragraph-long guesses are not shown.
+LONG_SPAN_WORDS = 40
+LONG_SPAN_SENTENCE_ENDS = 2
+LONG_SPAN_FLOOR = 0.1
+LONG_SPAN_FLOOR_UNTESTED = 0.2
 
 _QUOTES = frozenset('"“”«»„')
 
@@ -411,6 +431,8 @@ class TechniqueModel:
         self.sentence_: OneVsRestLinear | None = None
         self.crf_model_: bytes | None = None
         self.lexicon_: frozenset[str] = frozenset()
+        # The manifest's CV scores when loaded from an artifact (for the evaluation line).
+        self.cv_scores: dict[str, Any] = {}
 
     # -- features --------------------------------------------------------------
     def doc(self, text: str) -> DocTokens:
@@ -682,6 +704,7 @@ class TechniqueModel:
         if list(manifest.extra("techniques", [])) != list(TECHNIQUES):
             raise ValueError(f"{directory}: technique model was trained on a different label set")
         self = cls(TechniqueConfig(**manifest.config))
+        self.cv_scores = dict(manifest.cross_validation)
         with np.load(directory / WEIGHTS) as npz:
             arrays = {k: npz[k] for k in npz.files}
         if "crf_model" in arrays:
@@ -721,12 +744,79 @@ def token_labels(tokens: list[tuple[int, int]], spans: Sequence[tuple[int, int, 
     return y
 
 
-def trust_for(language: str | None) -> str:
+def _letters(word: str) -> int:
+    return sum(1 for ch in word if ch.isalnum())
+
+
+def snap_to_words(text: str, start: int, end: int, words: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``(start, end)`` widened to whole words of ``nlp.tokens`` and stripped of outer spaces.
+
+    Words are the shared tokeniser's (letters, digits and combining marks), so a span
+    never starts inside a Devanagari word nor ends in "strik" of "strike"."""
+    for a, b in words:
+        if a < start < b:
+            start = a
+        if a < end < b:
+            end = b
+        if a >= end:
+            break
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def clean_spans(
+    text: str, spans: Sequence[tuple[int, int, str, float]], floor: float = LONG_SPAN_FLOOR
+) -> list[tuple[int, int, str, float]]:
+    """Span hygiene for every technique model: word edges, no tiny spans, and no long span
+    (over ``LONG_SPAN_SENTENCE_ENDS`` sentence ends or ``LONG_SPAN_WORDS`` words) below ``floor``."""
+    if not spans:
+        return []
+    words = word_spans(text)
+    ends = [s.end for s in split_sentences(text)][:-1]
+    out = []
+    for start, end, technique, confidence in spans:
+        start, end = snap_to_words(text, start, end, words)
+        inside = [text[a:b] for a, b in words if a >= start and b <= end]
+        if not any(_letters(w) >= MIN_WORD_LETTERS for w in inside):
+            continue
+        crossed = sum(1 for e in ends if start < e < end and text[e:end].strip())
+        long = len(inside) > LONG_SPAN_WORDS or crossed >= LONG_SPAN_SENTENCE_ENDS
+        if long and confidence < floor:
+            continue
+        out.append((start, end, technique, confidence))
+    return out
+
+
+def trust_for(language: str | None, transfer: bool = False) -> str:
+    """'trained' for English; elsewhere 'untested' when the transfer model is asked for, else
+    'unsupported' (no spans)."""
     if language in TRAINED_LANGUAGES:
         return "trained"
-    if language in TRANSFER_LANGUAGES:
-        return "transfer"
+    if transfer and language and language != "und":
+        return "untested"
     return "unsupported"
+
+
+def technique_span(
+    text: str, start: int, end: int, ptc: str, confidence: float, untested: bool
+) -> TechniqueSpan:
+    """A PTC prediction as a span of the product's scheme (label, name, family; PTC label kept)."""
+    scheme = persuasion_techniques()
+    label = scheme.from_ptc(ptc)
+    return TechniqueSpan(
+        start=start,
+        end=end,
+        text=text[start:end],
+        technique=label,
+        name=scheme.technique(label).name,
+        family=scheme.family(label).label,
+        ptc_technique=ptc,
+        confidence=round(min(1.0, max(0.0, confidence)), 4),
+        untested=untested,
+    )
 
 
 class TechniqueTagger:
@@ -746,30 +836,51 @@ class TechniqueTagger:
         has_transfer = (directory / "transfer" / "manifest.json").is_file()
         return cls(model, TechniqueModel.load(directory / "transfer") if has_transfer else None)
 
-    def tag(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Techniques]:
-        """One ``Techniques`` per text; offsets are code points into that text, end exclusive."""
+    def tag(
+        self, texts: Sequence[str], languages: Sequence[str | None], transfer: bool = False
+    ) -> list[Techniques]:
+        """One ``Techniques`` per text; offsets are code points into that text, end exclusive.
+
+        English gets the span model; another language gets the transfer model only when
+        ``transfer`` is set (every span then ``untested``), else no spans."""
         if len(texts) != len(languages):
             raise ValueError("texts and languages differ in length")
-        trusts = [trust_for(lang) for lang in languages]
+        trusts = [trust_for(lang, transfer) for lang in languages]
         by_index: dict[int, list[tuple[int, int, str, float]]] = {}
-        for trust, model in (("trained", self.model), ("transfer", self.transfer)):
+        for trust, model in (("trained", self.model), ("untested", self.transfer)):
             todo = [i for i, t in enumerate(trusts) if t == trust]
             by_index.update(zip(todo, _predict_in_pieces(model, [texts[i] for i in todo]), strict=True))
         out = []
         for i, (text, trust) in enumerate(zip(texts, trusts, strict=True)):
-            spans = [
-                TechniqueSpan(
-                    start=a,
-                    end=b,
-                    text=text[a:b],
-                    technique=tech,
-                    name=TECHNIQUE_NAMES[tech],
-                    confidence=round(min(1.0, max(0.0, conf)), 4),
+            untested = trust == "untested"
+            floor = LONG_SPAN_FLOOR_UNTESTED if untested else LONG_SPAN_FLOOR
+            found = clean_spans(text, by_index.get(i, []), floor)
+            spans = [technique_span(text, a, b, tech, conf, untested) for a, b, tech, conf in found]
+            model_name = {"trained": MODEL_SPAN_EN, "untested": MODEL_TRANSFER}.get(trust, "none")
+            out.append(
+                Techniques(
+                    spans=spans,
+                    trust=trust,  # type: ignore[arg-type]
+                    note=NOTES[trust],
+                    model=model_name,
+                    evaluation=self.evaluation(trust),
                 )
-                for a, b, tech, conf in by_index.get(i, [])
-            ]
-            out.append(Techniques(spans=spans, trust=trust, note=NOTES[trust]))  # type: ignore[arg-type]
+            )
         return out
+
+    def evaluation(self, trust: str) -> str:
+        """One line on how the model behind ``trust`` was evaluated."""
+        if trust == "untested":
+            return TRANSFER_EVALUATION
+        if trust != "trained":
+            return "no model ran"
+        cv = self.model.cv_scores
+        if "span_f1" not in cv or "labeled_span_f1" not in cv:
+            return "English span model (PTC, SemEval 2020 Task 11); see docs/BENCHMARKS.md"
+        return (
+            f"grouped {cv.get('folds', 5)}-fold CV on English PTC news: span F1 {cv['span_f1']:.2f}, "
+            f"labeled span F1 {cv['labeled_span_f1']:.2f}"
+        )
 
 
 Spans = list[tuple[int, int, str, float]]
@@ -797,7 +908,9 @@ __all__ = [
     "TechniqueConfig",
     "TechniqueModel",
     "TechniqueTagger",
+    "clean_spans",
     "doc_tokens",
+    "snap_to_words",
     "spans_from_scores",
     "token_labels",
 ]

@@ -3,7 +3,9 @@
 Restricting the detector keeps start-up and memory small (all 75 languages cost
 about 1.3 GB). The list holds the five supported languages plus a few neighbours,
 so that, say, a Ukrainian or Spanish article is reported as such (and flagged as
-unsupported) instead of being forced into the nearest supported language.
+unsupported) instead of being forced into the nearest supported language. Polish is
+among them because the technique stage serves it (segment model) while the other
+stages skip it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 SUPPORTED = ("bg", "en", "hi", "pt", "ru")
-_NEIGHBOURS = ("uk", "es", "fr", "de")
+_NEIGHBOURS = ("uk", "es", "fr", "de", "pl")
 _SAMPLE_CHARS = 3000
 
 

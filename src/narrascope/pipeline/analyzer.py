@@ -34,7 +34,9 @@ class Analyzer:
     Components load their models once (at construction or on first use), never per
     article. ``model_dir`` / ``role_model_dir`` override the shipped narrative and role
     models; ``model_dirs`` overrides any model by its component key; ``sensitivity``
-    ("low", "balanced", "high") sets the narrative operating point.
+    ("low", "balanced", "high") sets the narrative operating point; ``techniques``
+    ("default", "transfer") whether languages without a technique model get the untested
+    transfer model's spans.
     """
 
     def __init__(
@@ -46,8 +48,9 @@ class Analyzer:
         role_model_dir: Path | None = None,
         model_dirs: Mapping[str, Path] | None = None,
         sensitivity: str | None = None,
+        techniques: str | None = None,
     ) -> None:
-        self.profile = with_sensitivity(get_profile(profile), sensitivity)
+        self.profile = with_techniques(with_sensitivity(get_profile(profile), sensitivity), techniques)
         dirs = dict(model_dirs or {})
         if model_dir is not None:
             dirs["narratives"] = model_dir
@@ -142,6 +145,16 @@ def with_sensitivity(profile: Profile, sensitivity: str | None) -> Profile:
         return profile
     settings = {name: dict(values) for name, values in profile.settings.items()}
     settings.setdefault("narratives", {})["sensitivity"] = sensitivity
+    return profile.model_copy(update={"settings": settings})
+
+
+def with_techniques(profile: Profile, mode: str | None) -> Profile:
+    """``profile`` with the technique mode set. "default" (or ``None``) leaves the profile as it
+    is, so its provenance fingerprint (and the results stored under it) stays the same."""
+    if mode in (None, "default") or "techniques" not in profile.components:
+        return profile
+    settings = {name: dict(values) for name, values in profile.settings.items()}
+    settings.setdefault("techniques", {})["mode"] = mode
     return profile.model_copy(update={"settings": settings})
 
 

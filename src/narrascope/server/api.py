@@ -49,7 +49,7 @@ from narrascope.server.models import (
     StorySummary,
     TrendResponse,
 )
-from narrascope.server.workers import AnalysisWorker, ProfileName, SensitivityName
+from narrascope.server.workers import AnalysisWorker, ProfileName, SensitivityName, TechniquesName
 from narrascope.taxonomy import Domain, default_taxonomy
 
 router = APIRouter(prefix="/api/v1")
@@ -101,17 +101,23 @@ def open_store(request: Request) -> Iterator[CorpusStore]:
 
 
 async def run_analysis(
-    request: Request, article: Article, profile: ProfileName, sensitivity: SensitivityName
+    request: Request,
+    article: Article,
+    profile: ProfileName,
+    sensitivity: SensitivityName,
+    techniques: TechniquesName = "default",
 ) -> Analysis:
     try:
-        return await worker(request).analyse(article, profile, sensitivity)
+        return await worker(request).analyse(article, profile, sensitivity, techniques)
     except ArticleTooLongError as error:
         raise HTTPException(413, detail=str(error)) from None
 
 
 def article_from_request(body: AnalyseRequest) -> Article:
     """The JSON body as an ``Article``, through the record reader that ``batch`` uses."""
-    record: dict[str, Any] = body.model_dump(exclude={"profile", "sensitivity"}, exclude_none=True)
+    record: dict[str, Any] = body.model_dump(
+        exclude={"profile", "sensitivity", "techniques"}, exclude_none=True
+    )
     record.setdefault("id", "web-" + Article(id="-", content=body.text).content_sha256[:12])
     if body.published is not None:
         record["published"] = body.published.isoformat()
@@ -157,7 +163,8 @@ def article_from_upload(data: bytes, filename: str, max_bytes: int) -> Article:
 @router.post("/analyse", response_model=Analysis, tags=["analyse"])
 async def analyse(request: Request, body: AnalyseRequest) -> Analysis:
     """Analyse one article given as JSON and save the result to the store."""
-    return await run_analysis(request, article_from_request(body), body.profile, body.sensitivity)
+    article = article_from_request(body)
+    return await run_analysis(request, article, body.profile, body.sensitivity, body.techniques)
 
 
 @router.post("/analyse/file", response_model=Analysis, tags=["analyse"])
@@ -166,11 +173,12 @@ async def analyse_file(
     file: Annotated[UploadFile, File(description="A .txt (title on line 1), .html page or .json record.")],
     profile: Annotated[ProfileName, Form()] = "default",
     sensitivity: Annotated[SensitivityName, Form()] = "balanced",
+    techniques: Annotated[TechniquesName, Form()] = "default",
 ) -> Analysis:
     """Analyse one uploaded article file and save the result to the store."""
     data = await file.read()
     article = article_from_upload(data, file.filename or "upload", request.app.state.config.max_upload)
-    return await run_analysis(request, article, profile, sensitivity)
+    return await run_analysis(request, article, profile, sensitivity, techniques)
 
 
 _CALLER_FAULTS = ("refused:", "only http", "invalid URL", "URL has no host")
@@ -199,7 +207,7 @@ async def article_from_url(request: Request, url: str) -> Article:
 async def analyse_url(request: Request, body: AnalyseUrlRequest) -> Analysis:
     """Fetch a web page, extract its article as ``batch`` does for saved pages, analyse and save it."""
     article = await article_from_url(request, body.url)
-    return await run_analysis(request, article, body.profile, body.sensitivity)
+    return await run_analysis(request, article, body.profile, body.sensitivity, body.techniques)
 
 
 def article_filter(

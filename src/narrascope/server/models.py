@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from narrascope.schema import FeedbackItem
-from narrascope.server.workers import ProfileName, SensitivityName
+from narrascope.server.workers import ProfileName, SensitivityName, TechniquesName
 
 
 class AnalyseRequest(BaseModel):
@@ -32,6 +32,11 @@ class AnalyseRequest(BaseModel):
         default="default", description="'fast' (lexical) or 'default' (every stage)."
     )
     sensitivity: SensitivityName = Field(default="balanced", description="Narrative operating point.")
+    techniques: TechniquesName = Field(
+        default="default",
+        description="'transfer': also the untested transfer model's technique spans in languages without "
+        "a trained technique model (each marked untested).",
+    )
 
     @field_validator("text")
     @classmethod
@@ -49,6 +54,11 @@ class AnalyseUrlRequest(BaseModel):
         default="default", description="'fast' (lexical) or 'default' (every stage)."
     )
     sensitivity: SensitivityName = Field(default="balanced", description="Narrative operating point.")
+    techniques: TechniquesName = Field(
+        default="default",
+        description="'transfer': also the untested transfer model's technique spans in languages without "
+        "a trained technique model (each marked untested).",
+    )
 
 
 class ArticleSummary(BaseModel):

@@ -37,7 +37,7 @@ from narrascope.server.api import (
 )
 from narrascope.server.models import AnalyseRequest
 from narrascope.server.security import SESSION_COOKIE, Secrets
-from narrascope.server.workers import ProfileName, SensitivityName
+from narrascope.server.workers import ProfileName, SensitivityName, TechniquesName
 from narrascope.taxonomy import OTHER, default_taxonomy
 from narrascope.taxonomy.roles import entity_roles
 
@@ -103,15 +103,17 @@ async def analyse_submit(
     title: Annotated[str, Form()] = "",
     profile: Annotated[ProfileName, Form()] = "default",
     sensitivity: Annotated[SensitivityName, Form()] = "balanced",
+    techniques: Annotated[TechniquesName, Form()] = "default",
     file: UploadFile | None = None,
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Analyse pasted text, an uploaded file or a web page; show it marked (and keep it in the store)."""
     _check_csrf(request, csrf)
     form = {"text": text, "title": title, "profile": profile, "sensitivity": sensitivity, "url": url}
+    form["techniques"] = techniques
     try:
         article = await _form_article(request, text, title, file, url)
-        analysis = await run_analysis(request, article, profile, sensitivity)
+        analysis = await run_analysis(request, article, profile, sensitivity, techniques)
     except HTTPException as error:
         return page(request, "analyse.html.j2", error.status_code, form=form, error=_message(error.detail))
     return _article_page(request, analysis, article.content)
@@ -141,18 +143,14 @@ def _article_page(request: Request, analysis: Analysis, content: str | None) -> 
         fb = feedback.article_feedback(store, analysis)
     if content is None:  # a stored article: its text is known once someone gave feedback on it
         content = fb.corrected.text
-    counts: dict[str, int] = {}
-    for span in analysis.techniques.spans if analysis.techniques else []:
-        counts[span.technique] = counts.get(span.technique, 0) + 1
     return page(
         request,
         "article.html.j2",
         a=analysis,
         pieces=render.pieces(analysis, content) if content is not None else [],
         legend=render.legend(),
-        technique_counts=sorted(counts.items(), key=lambda kv: -kv[1]),
+        techniques=render.technique_view(analysis.techniques) if analysis.techniques else None,
         technique_class=render.technique_class,
-        technique_names=render.TECHNIQUE_NAMES,
         sourcing=render.SOURCING,
         review=_review(analysis, fb),
         send_text=content if fb.corrected.text is None else None,

@@ -5,7 +5,8 @@ only their look differs, because the pages run under a Content-Security-Policy w
 inline styles: every colour is a CSS class, and the stylesheet is generated from the
 palette below so the legend, the CSS and the marks cannot disagree. Layers stay
 legible where they overlap because each uses its own channel: a technique is a
-background, an entity an underline (style per role), a source cue an outline.
+background (a tint of its family's colour from ``taxonomy/techniques/persuasion.json``),
+an entity an underline (style per role), a source cue an outline.
 Colours are from the Okabe-Ito and Paul Tol palettes, chosen to stay apart for
 colour-blind readers; every colour is named in the legend and in each mark's tooltip.
 """
@@ -18,10 +19,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from narrascope.cli.highlight import ROLE_LINES, Mark, marks_of, segments
+from narrascope.cli.highlight import ROLE_LINES, Mark, marks_of, segments, tint
+from narrascope.cli.highlight import technique_view as technique_view  # the pages use the reports' view
 from narrascope.corpus.queries import SPARSE_PERIOD
 from narrascope.schema import Analysis
-from narrascope.taxonomy.techniques import TECHNIQUE_NAMES
+from narrascope.taxonomy.techniques import persuasion_techniques
 
 # Entities: underline colour and style per main role (style differs too, not only hue).
 ROLES = {
@@ -37,40 +39,25 @@ SOURCING = {
     "hedge": ("#E69F00", "dotted", "hedge"),
     "unattributed": ("#999999", "dotted", "unattributed claim"),
 }
-# Techniques: pale backgrounds (Paul Tol's 'light' scheme and pale tints), dark text on all.
-TECHNIQUE_BACKGROUNDS = (
-    "#77AADD",
-    "#EE8866",
-    "#EEDD88",
-    "#99DDFF",
-    "#FFAABB",
-    "#44BB99",
-    "#BBCC33",
-    "#DDDDDD",
-    "#CCBBEE",
-    "#AADDCC",
-    "#F4C7A1",
-    "#C8D7F0",
-    "#E6C8D8",
-    "#D9E8A6",
-)
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 
-def technique_labels() -> list[str]:
-    return list(TECHNIQUE_NAMES)
+def family_labels() -> list[str]:
+    return [f.label for f in persuasion_techniques().families]
 
 
-def technique_class(label: str) -> str:
-    labels = technique_labels()
-    return f"t-{labels.index(label)}" if label in labels else "t-x"
+def technique_class(family: str) -> str:
+    """The CSS class of a technique family (techniques are coloured by family)."""
+    labels = family_labels()
+    return f"t-{labels.index(family)}" if family in labels else "t-x"
 
 
 def palette_css() -> str:
     """The stylesheet of every mark colour (served as /static/palette.css)."""
     rules = [".t-x { background: #EEEEEE; }"]
-    for i, _label in enumerate(technique_labels()):
-        rules.append(f".t-{i} {{ background: {TECHNIQUE_BACKGROUNDS[i % len(TECHNIQUE_BACKGROUNDS)]}; }}")
+    for i, family in enumerate(persuasion_techniques().families):
+        # Marks and chips: the family's tint (black text stays legible); borders: the colour.
+        rules.append(f".t-{i} {{ background: {tint(family.colour)}; border-color: {family.colour}; }}")
     for role, (colour, style) in ROLES.items():
         rules.append(
             f".e-{role.lower()} {{ text-decoration: underline {style} {colour} 3px; "
@@ -86,11 +73,9 @@ def palette_css() -> str:
 
 def legend() -> dict[str, list[tuple[str, str, str]]]:
     """Every colour on the page with its name: ``layer -> [(css class, name, colour words)]``."""
-    names = TECHNIQUE_NAMES
     return {
         "technique": [
-            (technique_class(label), names[label], TECHNIQUE_BACKGROUNDS[i % len(TECHNIQUE_BACKGROUNDS)])
-            for i, label in enumerate(technique_labels())
+            (technique_class(f.label), f.name, f"{f.colour} tint") for f in persuasion_techniques().families
         ],
         "entity": [
             (f"e-{role.lower()}", role, f"{style} underline {colour}")

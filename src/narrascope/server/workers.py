@@ -39,9 +39,10 @@ logger = logging.getLogger(__name__)
 
 ProfileName = Literal["fast", "default"]
 SensitivityName = Literal["low", "balanced", "high"]
+TechniquesName = Literal["default", "transfer"]
 
-_ANALYZERS: dict[tuple[str, str], Analyzer] = {}
-"""The analysis process's analyzers, by (profile, sensitivity)."""
+_ANALYZERS: dict[tuple[str, str, str], Analyzer] = {}
+"""The analysis process's analyzers, by (profile, sensitivity, technique mode)."""
 _EMBEDDER: Embedder | None = None
 """The analysis process's embedder for stories (loaded on the first assignment)."""
 
@@ -75,14 +76,16 @@ def assign_stories(store: Path) -> int:
         return len(assign_pending(db, _EMBEDDER.embed, limit=STORIES_PER_JOB))
 
 
-def analyse_and_save(store: Path, article: Article, profile: str, sensitivity: str) -> Analysis:
+def analyse_and_save(
+    store: Path, article: Article, profile: str, sensitivity: str, techniques: str = "default"
+) -> Analysis:
     """Runs in the analysis process: analyse ``article`` and save it with its text."""
     from narrascope.corpus.stories import story_text, vector_bytes
     from narrascope.pipeline import Analyzer
 
-    key = (profile, sensitivity)
+    key = (profile, sensitivity, techniques)
     if key not in _ANALYZERS:
-        _ANALYZERS[key] = Analyzer(profile=profile, sensitivity=sensitivity)
+        _ANALYZERS[key] = Analyzer(profile=profile, sensitivity=sensitivity, techniques=techniques)
     analyzer = _ANALYZERS[key]
     analysis = analyzer.analyze(article)
     vector = analyzer.embedder.embed([story_text(article.title, article.content)])[0]
@@ -124,18 +127,19 @@ class AnalysisWorker:
                 self._process = _spawn_process()
             return self._process
 
-    def _run(self, article: Article, profile: str, sensitivity: str) -> Analysis:
+    def _run(self, article: Article, profile: str, sensitivity: str, techniques: str = "default") -> Analysis:
         check_length(article)  # refuse here, before the article travels to the process
         pool = self._pool()
         try:
-            analysis = pool.submit(analyse_and_save, self.store, article, profile, sensitivity).result()
+            job = pool.submit(analyse_and_save, self.store, article, profile, sensitivity, techniques)
+            analysis = job.result()
         except BrokenProcessPool:
             with self._lock:  # the process died (killed, out of memory): start afresh next time
                 self._process = None
                 self._loaded.clear()
             pool.shutdown(wait=False, cancel_futures=True)
             raise RuntimeError("the analysis process stopped; try again") from None
-        setting = f"{profile}/{sensitivity}"
+        setting = f"{profile}/{sensitivity}" + ("" if techniques == "default" else f"/{techniques}")
         if setting not in self._loaded:
             self._loaded.append(setting)
         self._queue_stories()
@@ -187,10 +191,18 @@ class AnalysisWorker:
                 return
             pool.submit(int).result()
 
-    async def analyse(self, article: Article, profile: ProfileName, sensitivity: SensitivityName) -> Analysis:
+    async def analyse(
+        self,
+        article: Article,
+        profile: ProfileName,
+        sensitivity: SensitivityName,
+        techniques: TechniquesName = "default",
+    ) -> Analysis:
         """Analyse ``article`` and save the result to the store, without blocking the loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._run, article, profile, sensitivity)
+        return await loop.run_in_executor(
+            self._executor, self._run, article, profile, sensitivity, techniques
+        )
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -115,6 +115,13 @@ class PersuasionScheme(BaseModel):
             raise KeyError(f"no single technique for the PTC label {ptc_label!r}")
         return matches[0]
 
+    def resolve(self, label: str) -> str:
+        """The product label of ``label``: itself, or its counterpart when it is a PTC label
+        (results stored before schema 2.3.0 name techniques the PTC way)."""
+        if any(t.label == label for t in self.techniques):
+            return label
+        return self.from_ptc(label)
+
     def to_ptc(self, label: str) -> str | None:
         """The PTC label a product label is written as in PTC files; None when PTC has no such label."""
         return self.technique(label).ptc
