@@ -35,15 +35,15 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from roles_round2 import LANGS, fit_proba, print_row, score  # noqa: E402
+from roles_round2 import LANGS, fit_proba, print_row, score
 
-from narrascope.eval.roles import MentionLine, mention_span, read_role_training  # noqa: E402
-from narrascope.languages import one_hot  # noqa: E402
-from narrascope.models.roles import RoleClassifier, RoleConfig  # noqa: E402
-from narrascope.models.training_roles import SEED, mention_texts  # noqa: E402
-from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text  # noqa: E402
-from narrascope.nlp.segment import containing_sentence, split_sentences  # noqa: E402
-from narrascope.taxonomy.roles import entity_roles  # noqa: E402
+from narrascope.eval.roles import MentionLine, read_role_training
+from narrascope.languages import one_hot
+from narrascope.models.roles import RoleClassifier, RoleConfig
+from narrascope.models.training_roles import SEED, mention_texts
+from narrascope.nlp.embed import Embedder, EmbeddingCache, embedding_text
+from narrascope.nlp.segment import containing_sentence, split_sentences
+from narrascope.taxonomy.roles import entity_roles
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "semeval2025-task10" / "train"
