@@ -159,6 +159,31 @@ def knn_proba(
     return P
 
 
+def joint_fine(P: np.ndarray, members: list[list[int]], weight: float = 1.0) -> np.ndarray:
+    """The fine role the joint rule picks per row (vectorised ``RoleClassifier.decode``)."""
+    score = np.stack(
+        [
+            weight * np.log(P[:, idx].sum(axis=1) + 1e-12) + np.log(P[:, idx].max(axis=1) + 1e-12)
+            for idx in members
+        ],
+        axis=1,
+    )
+    main = score.argmax(axis=1)
+    out = np.zeros(len(P), dtype=int)
+    for m, idx in enumerate(members):
+        rows = main == m
+        out[rows] = np.asarray(idx)[P[rows][:, idx].argmax(axis=1)]
+    return out
+
+
+def lang_mean_emr(P: np.ndarray, Y: np.ndarray, rows: np.ndarray, lang_arr: np.ndarray, members) -> float:
+    """Language-mean exact-match ratio of the joint rule on ``rows`` (one predicted role:
+    exact iff the gold set is that single role)."""
+    hit = Y[rows, joint_fine(P[rows], members)] > 0.999
+    langs = lang_arr[rows]
+    return float(np.mean([hit[langs == lg].mean() for lg in LANGS if (langs == lg).any()]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
@@ -166,6 +191,11 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--embed-only", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated variant names")
+    ap.add_argument(
+        "--paired",
+        default="",
+        help="comma-separated stored variants: per-fold differences to the shipped form",
+    )
     args = ap.parse_args()
 
     mentions, texts, langs = read_role_training(args.data)
@@ -198,7 +228,55 @@ def main() -> None:
             V[name] = embed_all(embedder, forms[name], name)
         return V[name]
 
-    run(args, mentions, texts, langs, lang_list, vectors)
+    if args.paired:
+        paired(args, mentions, texts, langs, lang_list, vectors)
+    else:
+        run(args, mentions, texts, langs, lang_list, vectors)
+
+
+def paired(args, mentions, texts, langs, lang_list, get: Callable[[str], np.ndarray]) -> None:
+    """Per outer fold, lang-mean EMR and English main accuracy of each stored variant (its
+    regression + the shipped memory, joint λ = 1) minus the shipped form (base + memory)."""
+    groups = [hashlib.sha256(texts[m.article_id].encode()).hexdigest() for m in mentions]
+    folds = list(
+        GroupKFold(n_splits=5, shuffle=True, random_state=SEED).split(np.zeros(len(mentions)), groups=groups)
+    )
+    clf = RoleClassifier(entity_roles(), RoleConfig(main_weight=1.0))
+    labels = clf.fine_labels
+    Y = np.zeros((len(mentions), len(labels)))
+    for i, m in enumerate(mentions):
+        for r in m.fine_roles:
+            Y[i, labels.index(r)] += 1 / len(m.fine_roles)
+    lang_arr = np.array(lang_list)
+    members = [[labels.index(f) for f in clf.roles.fine_of(m)] for m in clf.main_labels]
+    parent = np.zeros(len(labels), dtype=int)
+    for j, idx in enumerate(members):
+        parent[idx] = j
+    gold_main = np.array([clf.main_labels.index(m.main_role) for m in mentions])
+    mem = knn_proba([get("sentence"), get("mention")], Y, lang_arr, folds)
+
+    def per_fold(P: np.ndarray) -> tuple[list[float], list[float]]:
+        emr, en = [], []
+        for _, test in folds:
+            emr.append(lang_mean_emr(P, Y, test, lang_arr, members))
+            t = test[lang_arr[test] == "EN"]
+            en.append(float((parent[joint_fine(P[t], members)] == gold_main[t]).mean()))
+        return emr, en
+
+    ref = per_fold(0.8 * np.load(args.work / "oof_base.npy") + 0.2 * mem)
+    print("shipped form per fold: lang-mean EMR", " ".join(f"{v:.3f}" for v in ref[0]))
+    print("                       EN main      ", " ".join(f"{v:.3f}" for v in ref[1]))
+    for name in args.paired.split(","):
+        emr, en = per_fold(0.8 * np.load(args.work / f"oof_{name}.npy") + 0.2 * mem)
+        d = np.array(emr) - ref[0]
+        e = np.array(en) - ref[1]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{v:+.3f}" for v in d)
+            + f" | {d.mean():+.3f} | "
+            + " ".join(f"{v:+.3f}" for v in e)
+            + f" ({e.mean():+.3f}) |"
+        )
 
 
 def run(args, mentions, texts, langs, lang_list, get: Callable[[str], np.ndarray]) -> None:
@@ -275,13 +353,79 @@ def run(args, mentions, texts, langs, lang_list, get: Callable[[str], np.ndarray
         },
     )
     variant("clause_only", lambda: [get("clause"), M], dict)
+    # the scale of the difference block is a knob (with L2, it sets how strongly the model
+    # is pushed to use the contrast S - X rather than S and X separately): chosen per outer
+    # fold on the inner out-of-fold predictions of the four training folds, memory included
+    members = [[labels.index(f) for f in clf_j.roles.fine_of(m)] for m in clf_j.main_labels]
+
+    def nested(name: str, blocks: Callable[[float], list[np.ndarray]], scales: Sequence[float]) -> None:
+        if only and name not in only:
+            return
+        t0 = time.time()
+        outer = {}
+        chosen = []
+        Q = np.zeros((len(mentions), len(labels)))
+        for sc in scales:
+            outer[sc] = cv(f"{name}_{sc:g}", np.hstack([*blocks(sc), L]).astype(np.float32))
+            report(f"{name} × {sc:g} (fixed)", outer[sc], {})
+            row = score(
+                f"{name} × {sc:g} (fixed) + memory(S+M) 0.2, joint λ = 1",
+                0.8 * outer[sc] + 0.2 * mem_base,
+                mentions,
+                folds,
+                langs,
+                clf_j,
+                0,
+            )
+            print_row(row)
+        for k, (train, test) in enumerate(folds):
+            inner = [(np.setdiff1d(train, f_te), f_te) for j, (_, f_te) in enumerate(folds) if j != k]
+            inner_mem = knn_proba([S, M], Y, lang_arr, inner)
+            best, best_sc = -1.0, scales[0]
+            for sc in scales:
+                stored = args.work / f"inner_{name}_{sc:g}_{k}.npy"
+                if stored.exists():
+                    Pi = np.load(stored)
+                else:
+                    X = np.hstack([*blocks(sc), L]).astype(np.float32)
+                    Pi = np.zeros((len(mentions), len(labels)))
+                    for tr, te in inner:
+                        Pi[te] = fit_proba(X[tr], [mentions[i].fine_roles for i in tr], X[te], labels)
+                    np.save(stored, Pi)
+                v = lang_mean_emr(0.8 * Pi + 0.2 * inner_mem, Y, train, lang_arr, members)
+                print(f"  fold {k}: scale {sc:g} inner lang-mean EMR {v:.4f}", flush=True)
+                if v > best:
+                    best, best_sc = v, sc
+            chosen.append(best_sc)
+            Q[test] = outer[best_sc][test]
+        print(f"  {name}: scales chosen per fold {chosen} ({time.time() - t0:.0f}s)", flush=True)
+        report(f"{name}, scale tuned inner", Q, {})
+        print_row(
+            score(
+                f"{name}, scale tuned inner + memory(S+M) 0.2, joint λ = 1",
+                0.8 * Q + 0.2 * mem_base,
+                mentions,
+                folds,
+                langs,
+                clf_j,
+                0,
+            )
+        )
+        oof[f"{name}_nested+S+M"] = 0.8 * Q + 0.2 * mem_base
+
+    nested("diff_scale", lambda sc: [S, M, sc * (S - get("mask_x"))], (1.0, 2.0, 4.0))
     variant(
         "others",
         lambda: [S, M, get("others")],
         lambda: {"O+M": knn_proba([get("others"), M], Y, lang_arr, folds)},
     )
     variant("others_only", lambda: [get("others"), M], dict)
+
+    variant("others_diff", lambda: [S, M, S - get("others")], dict)
+    variant("both_diff", lambda: [S, M, S - get("mask_x"), S - get("others")], dict)
+    variant("diff_clause", lambda: [S, M, S - get("mask_x"), get("clause")], dict)
     variant("mask_someone", lambda: [S, M, get("mask_someone")], dict)
+    variant("someone_diff", lambda: [S, M, S - get("mask_someone")], dict)
     np.savez_compressed(args.work / "oof_r4.npz", **oof)
 
 
