@@ -25,7 +25,9 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    words before it. In the phrase, the first candidate wins: a known outlet (or a
    name after "newspaper", "агентство"...) → named_outlet; a vague noun
    ("officials", "источники") → vague_source (also when a capitalised modifier comes
-   right before it: "Western officials", "a senior Biden administration official");
+   right before it: "Western officials", "a senior Biden administration official"),
+   except a definite singular that points back to a person named earlier ("експертът",
+   "руският представител": Bulgarian full article) → named_source;
    a capitalised name or an institution ("ministry", "Кремль") → named_source; a
    pronoun ("he", "он", "उन्होंने") or an empty subject (pro-drop "disse") → the
    closest name in the previous sentences, else vague_source. In Hindi (no capitals)
@@ -38,7 +40,12 @@ vague_source > hedge > unattributed; the first kind found in that order wins):
    an outlet or a full name ("…, съобщи „Гардиън“.", "…, disse o ministro Rui Lopes.").
 3. Sentence-level fallbacks when no phrase decided: any known outlet or vague noun
    in a sentence that has an anchor; a vague phrase ("reports suggest"); a hedge
-   ("reportedly", "якобы"). Else unattributed.
+   ("reportedly", "якобы"). Else unattributed. A *naming phrase* ("… का गढ़ कहा जाता है",
+   "Он считается …") attributes only when a clause follows ("कहा जाता है कि", "смята се,
+   че"); without one it is a hedge (the view is distanced, nobody is cited). A hedge that
+   only qualifies a descriptor ("by supposedly legal companies", "якобы мирное
+   собрание": an adverb after a determiner or preposition, or before an adjective) is the author's
+   irony, not distance from the claim, and is no hedge.
 4. Quotations: a sentence starting with a quotation right after an attributed sentence
    that ended with a colon or a quotation inherits that attribution, and unattributed
    sentences inside a multi-sentence quotation take the attribution of the sentence
@@ -161,6 +168,11 @@ class Lexicon:
     ambiguous_verbs: frozenset[str] = field(default_factory=frozenset)
     leading_stopwords: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    naming_phrases: re.Pattern[str] | None = None
+    definite_suffixes: tuple[str, ...] = ()
+    ironic_hedges: frozenset[str] = field(default_factory=frozenset)
+    descriptor_before: frozenset[str] = field(default_factory=frozenset)
+    adjective_suffixes: tuple[str, ...] = ()
     head_final: bool = False
 
 
@@ -240,6 +252,11 @@ def load_lexicon(language: str) -> Lexicon:
         ambiguous_verbs=frozenset(w.lower() for w in data.get("ambiguous_verbs", [])),
         leading_stopwords=frozenset(data.get("leading_stopwords", [])),
         roles=frozenset(data.get("roles", [])),
+        naming_phrases=cue_pattern(data.get("naming_phrases", [])),
+        definite_suffixes=tuple(data.get("definite_suffixes", [])),
+        ironic_hedges=frozenset(w.lower() for w in data.get("ironic_hedges", [])),
+        descriptor_before=frozenset(w.lower() for w in data.get("descriptor_before", [])),
+        adjective_suffixes=tuple(data.get("adjective_suffixes", [])),
         head_final=lang == "hi",
     )
 
@@ -373,7 +390,10 @@ def _name_after_marker(s: str, pos: int, end: int, lex: Lexicon) -> list[_Cand]:
 def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
     """All source candidates in a phrase, in text order, overlaps resolved by kind."""
     outlets = _outlet_cands(s, start, end, lex)
-    vague = [_Cand(m.start(), m.end(), "vague_source") for m in _finds(lex.vague_nouns, s, start, end)]
+    vague = [
+        _Cand(m.start(), m.end(), "named_source" if _definite_singular(s, m, lex) else "vague_source")
+        for m in _finds(lex.vague_nouns, s, start, end)
+    ]
     inst = [_Cand(m.start(), m.end(), "named_source") for m in _finds(lex.institutions, s, start, end)]
     pron = [_Cand(m.start(), m.end(), "pronoun") for m in _finds(lex.pronouns, s, start, end)]
     names = [] if lex.head_final else _capitalised_runs(s, start, end, lex)
@@ -386,6 +406,19 @@ def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
         if not any(c.start < cand.end and cand.start < c.end for c in taken):
             taken.append(cand)
     return sorted(taken, key=lambda c: c.start)
+
+
+def _definite_singular(s: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A role noun in the definite singular points back to one person: "експертът",
+    "политическият експерт" (the Bulgarian full article sits on the first word of the
+    phrase, so the word before the noun counts too)."""
+    if not lex.definite_suffixes:
+        return False
+    words = [w.lower() for w in _TOKEN.findall(s[max(0, m.start() - 40) : m.end()])][-2:]
+    noun = _TOKEN.match(s, m.start())
+    if noun is not None:
+        words[-1:] = [noun.group().lower()]
+    return any(len(w) > 3 and w.endswith(lex.definite_suffixes) for w in words)
 
 
 def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
@@ -562,13 +595,41 @@ def _label_sentence(sent: Span, index: int, lex: Lexicon, ctx: _Context) -> _Dec
             sent, vague, "vague_source"
         )
     if decision is None:
-        decision = _first_match(sent, _finds(lex.vague_phrases, s), "vague_source") or _first_match(
-            sent, _finds(lex.hedges, s), "hedge"
+        phrases = _finds(lex.vague_phrases, s)
+        naming = [m for m in phrases if _names_only(s, m, lex)]
+        attributing = [m for m in phrases if m not in naming]
+        hedges = [m for m in _finds(lex.hedges, s) if not _qualifies_descriptor(s, m, lex)]
+        decision = _first_match(sent, attributing, "vague_source") or _first_match(
+            sent, sorted(naming + hedges, key=lambda m: m.start()), "hedge"
         )
     if decision is None and _continues_quote(s, ctx):
         assert ctx.previous is not None
         decision = ctx.previous
     return decision or _Decision("unattributed")
+
+
+def _names_only(s: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """ "X को Y कहा जाता है", "Он считается аэродромом": a naming phrase without a
+    following clause distances the naming (a hedge) but cites nobody."""
+    if lex.naming_phrases is None or not lex.naming_phrases.fullmatch(m.group()):
+        return False
+    nxt = _TOKEN.search(s, m.end())
+    return nxt is None or nxt.group().lower() not in _CLAUSE_WORDS
+
+
+def _qualifies_descriptor(s: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A hedge inside a noun phrase ("by supposedly legal firms", "якобы мирное
+    собрание") is irony about a descriptor; the author asserts the rest. Only adverbs
+    can do that: "the alleged sabotage" still distances the claim itself."""
+    if m.group().lower() not in lex.ironic_hedges:
+        return False
+    before = _TOKEN.findall(s[max(0, m.start() - 30) : m.start()])
+    if before and before[-1].lower() in lex.descriptor_before:
+        return True
+    nxt = _TOKEN.search(s, m.end())
+    if not lex.adjective_suffixes or nxt is None or len(nxt.group()) < 5:
+        return False
+    return nxt.group().lower().endswith(lex.adjective_suffixes)
 
 
 def _overlaps(a: re.Match[str], b: re.Match[str]) -> bool:
