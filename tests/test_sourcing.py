@@ -518,6 +518,35 @@ def test_a_lone_sentence_initial_word_needs_the_article_to_capitalise_it_elsewhe
             "Le Parisien",
         ),
         ("hi", "योनहाप समाचार एजेंसी ने बताया कि बंदरगाह पर काम फिर शुरू हो गया है।", "named_outlet", "योनहाप"),
+        # A plural of a profession is an unnamed source, not a name at the sentence start.
+        ("bg", "Икономисти предупредиха, че цените на хляба ще се вдигнат.", "vague_source", "Икономисти"),
+        (
+            "pt",
+            "Os climatologistas avisaram que o verão será ainda mais seco.",
+            "vague_source",
+            "climatologistas",
+        ),
+        # A unique role names a person.
+        (
+            "ru",
+            "Повышать налоги не будут, заявил глава правительства на встрече с рабочими.",
+            "named_source",
+            "глава правительства",
+        ),
+        # A person who heads the clause outranks the outlet she writes for.
+        (
+            "bg",
+            "Мария Иванова, колумнист на вестник Le Monde пише, че фермерите ще протестират.",
+            "named_source",
+            "Мария Иванова",
+        ),
+        # A hedge in a relative clause qualifies its noun; the sentence is the author's.
+        (
+            "pt",
+            "Os agricultores, que supostamente recebem apoios, continuam sem dinheiro para sementes.",
+            "unattributed",
+            None,
+        ),
     ],
 )
 def test_real_article_dev_fixes(language: str, text: str, kind: str, source: str | None) -> None:

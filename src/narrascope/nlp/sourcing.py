@@ -653,6 +653,9 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
         best = choices[0]
         if len(choices) > 1 and _prefer_appositive(s, best, choices[1]):
             best = choices[1]  # "Its director, Rui Costa, confirmed"
+        elif best.kind == "named_outlet":
+            # "Ana Lima, columnist at The Hill writes": the person outranks her outlet.
+            best = _leading_person(s, spans[0][0], lex) or best
         return [*found, (_indefinite(s, spans[0], best, lex), False)]
     # Inverted order: "said Andrew Collins", "сообщает ТАСС", "— подчеркнул пресс-секретарь Песков".
     after = _after_span(s, m.end(), max_tokens=5)
@@ -665,6 +668,22 @@ def _verb_sources(s: str, m: re.Match[str], lex: Lexicon) -> list[tuple[_Cand, b
     if all(_is_blank(s, sp) for sp in spans) and _after_quote_or_clause(s, m.start()):
         return [*found, (_Cand(m.start(), m.end(), "pronoun"), True)]
     return found
+
+
+def _leading_person(s: str, subject_start: int, lex: Lexicon) -> _Cand | None:
+    """A full name that alone makes up the comma segment right before the subject phrase."""
+    head = s[:subject_start].rstrip()
+    if not head.endswith(","):
+        return None
+    seg_start = max(head.rfind(",", 0, len(head) - 1) + 1, 0)
+    for m in _BEFORE_BOUNDARY.finditer(s, seg_start, len(head) - 1):
+        seg_start = m.end()
+    runs = _capitalised_runs(s, seg_start, len(head) - 1, lex)
+    if len(runs) != 1 or not _is_person(s, runs[0]):
+        return None
+    run = runs[0]
+    only = not s[seg_start : run.start].strip() and not s[run.end : len(head) - 1].strip()
+    return _Cand(run.start, run.end, "named_source") if only else None
 
 
 def _inverted_source(s: str, pos: int, lex: Lexicon) -> _Cand | None:
