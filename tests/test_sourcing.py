@@ -573,3 +573,9 @@ def test_a_capitalised_adverb_opening_a_russian_sentence_is_no_source() -> None:
     claim = only_claim("Тогда сообщалось, что ремонт моста закончится к осени.", "ru")
     assert claim.kind == "vague_source" and claim.source is not None
     assert claim.source.text == "сообщалось"
+
+
+def test_a_role_right_before_a_full_name_yields_to_the_name() -> None:
+    claim = only_claim("Глава правительства Олег Смирнов заявил, что налоги не вырастут.", "ru")
+    assert claim.kind == "named_source" and claim.source is not None
+    assert claim.source.text == "Олег Смирнов"

@@ -399,6 +399,8 @@ def _phrase_cands(s: str, start: int, end: int, lex: Lexicon) -> list[_Cand]:
     names = [] if lex.head_final else _capitalised_runs(s, start, end, lex)
     # A capitalised run outranks an institution word inside it: "МИД России Мария Захарова" stays whole;
     # a longer institution name outranks the run at its start: "Министерства обороны РФ".
+    # A role right before a full name yields to it: "глава государства Владимир Путин".
+    inst = [i for i in inst if not any(_names_right_after(s, i, n) for n in names)]
     longer = [i for i in inst if any(i.start <= n.start and n.end < i.end for n in names)]
     names = [n for n in names if not any(i.start <= n.start and n.end < i.end for i in longer)]
     taken: list[_Cand] = []
@@ -419,6 +421,10 @@ def _definite_singular(s: str, m: re.Match[str], lex: Lexicon) -> bool:
     if noun is not None:
         words[-1:] = [noun.group().lower()]
     return any(len(w) > 3 and w.endswith(lex.definite_suffixes) for w in words)
+
+
+def _names_right_after(s: str, role: _Cand, name: _Cand) -> bool:
+    return name.start >= role.end and not s[role.end : name.start].strip() and _is_person(s, name)
 
 
 def _choose(s: str, cands: list[_Cand]) -> _Cand | None:
