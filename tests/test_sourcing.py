@@ -567,6 +567,9 @@ def test_a_definite_role_noun_points_back_to_a_person_in_bulgarian() -> None:
     assert detect_sourcing(text, "bg").claims[-1].kind == "named_source"
     plural = only_claim("Експерти посочиха, че цените ще растат и през зимата.", "bg")
     assert plural.kind == "vague_source"
+    # A verb ending like the article ("говорят") before a plural is no definite role.
+    after_verb = only_claim("Цените ще растат и през зимата, твърдят икономисти от София.", "bg")
+    assert after_verb.kind == "vague_source"
 
 
 def test_a_capitalised_adverb_opening_a_russian_sentence_is_no_source() -> None:

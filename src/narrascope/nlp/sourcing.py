@@ -416,11 +416,18 @@ def _definite_singular(s: str, m: re.Match[str], lex: Lexicon) -> bool:
     phrase, so the word before the noun counts too)."""
     if not lex.definite_suffixes:
         return False
-    words = [w.lower() for w in _TOKEN.findall(s[max(0, m.start() - 40) : m.end()])][-2:]
     noun = _TOKEN.match(s, m.start())
-    if noun is not None:
-        words[-1:] = [noun.group().lower()]
-    return any(len(w) > 3 and w.endswith(lex.definite_suffixes) for w in words)
+    if noun is None:
+        return False
+    word = noun.group().lower()
+    if word.endswith(lex.definite_suffixes):
+        return True
+    # The adjective's article counts only before a bare singular noun (ending in a
+    # consonant): "говорят климатолози" is a verb and a plural, not "the climatologist".
+    before = _TOKEN.findall(s[max(0, m.start() - 40) : m.start()])
+    adjacent = bool(before) and not s[: m.start()].rstrip().endswith(tuple(_STRIP))
+    bare = word[-1:] not in "аеиоуъюяэыё"
+    return adjacent and bare and before[-1].lower().endswith(lex.definite_suffixes)
 
 
 def _names_right_after(s: str, role: _Cand, name: _Cand) -> bool:
