@@ -9,6 +9,7 @@ fit the file (a changed data copy must not silently shift every label).
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ ANNOTATIONS = ROOT / "benchmarks" / "data" / "sourcing_real" / "annotations.tsv"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 KINDS = ("named_source", "named_outlet", "vague_source", "hedge", "unattributed", "none")
 LANGUAGES = ("bg", "en", "hi", "pt", "ru")
+SPLITS = ("dev", "test")
 COLUMNS = ["id", "language", "path", "start", "end", "context_start", "kind", "source_start", "source_end"]
 
 
@@ -48,6 +50,15 @@ class Item:
     @property
     def source_text(self) -> str | None:
         return self.file_text[self.source[0] : self.source[1]] if self.source else None
+
+
+def split_of(path: str) -> str:
+    """``dev`` or ``test``: the half an article belongs to (sha256 of its path, even → dev).
+
+    Split by article, not sentence, so that fixing rules on dev never sees a test article;
+    hashing the path keeps the split fixed however the annotation file is reordered or grows.
+    """
+    return "dev" if int(hashlib.sha256(path.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def read_article(path: Path) -> str:

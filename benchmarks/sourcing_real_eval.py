@@ -3,6 +3,7 @@
     python benchmarks/sourcing_real_eval.py                   # Markdown tables (context mode)
     python benchmarks/sourcing_real_eval.py --errors          # also list every miss (stderr)
     python benchmarks/sourcing_real_eval.py --whole-article   # analyse each full article instead
+    python benchmarks/sourcing_real_eval.py --split dev       # only the dev half (test: run once)
 
 Data: ``benchmarks/data/sourcing_real/annotations.tsv`` (offsets into
 ``../shared/data/semeval2025-task10``; guideline in ``GUIDELINE.md`` beside it), read back
@@ -16,6 +17,10 @@ exactly there the claim overlapping the sentence most is taken (counted and prin
 "edge mismatches": a segmentation difference, not a labelling one). A sentence covered by
 no claim counts as predicted ``none``. ``--whole-article`` runs ``detect_sourcing`` on the
 whole article instead (as the product does) and matches claims the same way.
+
+Split: ``--split dev|test|all`` (default all). The halves are by article
+(``sourcing_real_data.split_of``: sha256 of the path, even → dev); rules are fixed looking
+only at dev errors, and the test half is run once at the end.
 
 Scores: per kind (the five kinds and ``none``) precision/recall/F1; accuracy; per language
 accuracy, macro-F1 over the five kinds and F1 per kind; the confusion matrix; source span:
@@ -36,7 +41,7 @@ from narrascope.nlp.sourcing import KINDS, detect_sourcing
 
 # The loader is a sibling script (benchmarks/ is not a package).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sourcing_real_data import LANGUAGES, Item, load
+from sourcing_real_data import LANGUAGES, SPLITS, Item, load, split_of
 
 LABELS = (*KINDS, "none")
 
@@ -169,9 +174,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="print every miss to stderr")
     parser.add_argument("--whole-article", action="store_true", help="analyse each full article")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all", help="which half (by article)")
     args = parser.parse_args()
-    items = load()
+    items = [item for item in load() if args.split in ("all", split_of(item.path))]
     title = "Whole-article mode" if args.whole_article else "Context mode (previous sentence first)"
+    title += "" if args.split == "all" else f", {args.split} half"
     report(evaluate(items, args.whole_article, args.errors), title)
 
 

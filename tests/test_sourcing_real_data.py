@@ -104,3 +104,12 @@ def test_the_evaluation_counts_every_item_once_and_maps_spans_to_file_offsets(tm
                 assert 0 <= pred.span[0] < pred.span[1] <= len(item.file_text)
     assert evaluation.prf(1, 1, 0) == (0.5, 1.0, 2 / 3)
     assert evaluation.prf(0, 0, 3) == (0.0, 0.0, 0.0)
+
+
+def test_split_is_by_article_deterministic_and_covers_both_halves(semeval_data: Path) -> None:
+    # A path always falls in the same half, whatever else is in the file.
+    assert data.split_of("a/b.txt") == data.split_of("a/b.txt")
+    assert {data.split_of(f"x/{n}.txt") for n in range(20)} == set(data.SPLITS)
+    items = data.load(data.ANNOTATIONS, semeval_data.parent)
+    halves = {(item.language, data.split_of(item.path)) for item in items}
+    assert halves == {(lang, split) for lang in data.LANGUAGES for split in data.SPLITS}
