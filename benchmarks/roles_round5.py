@@ -14,13 +14,16 @@ settings whose inner English main accuracy is > 0.730):
 - the feature set: [S, M, s·(S − X)] (s = 1, 2, 4), [S, M, S − X, C] (C = e5 of the clause
   window), [S, M, S − C], [S, M, S − X, S − C].
 
-Same data, outer folds, estimator (LR C = 10) and scoring as ``roles_round4.py``. No new
-embeddings: every text is in round 4's cache. Out-of-fold arrays already stored by
-``roles_round4.py`` in ``--work`` (same code, deterministic) are reused, not refitted.
+Same data, outer folds, estimator (LR C = 10) and scoring as ``roles_round4.py``.
+Out-of-fold arrays found in ``--work`` are reused, not refitted: copying in those stored
+by ``roles_round4.py`` (same code, deterministic) saves their fits, but only when run
+with round 4's sentence splitter (its source tree first on PYTHONPATH), since the
+splitter changed after round 4; then every text is in round 4's cache. With this tree's
+splitter, use an empty ``--work`` (83 sentences differ; 187 texts get embedded).
 
     cp /work/cache/roles.sqlite /work/cache/roles-r5.sqlite
     OMP_NUM_THREADS=1 nice -n 10 python benchmarks/roles_round5.py --cache /work/cache/roles-r5.sqlite \
-        --work /work/tmp-roles-r5/work
+        --work /work/tmp-roles-r5/work-main [--diff-only]
 """
 
 from __future__ import annotations
