@@ -101,10 +101,12 @@ def with_story_vectors(analyzer: Any, articles: list[Article], outcomes: list[Ou
     the run) then embeds nothing."""
     from narrascope.corpus.stories import story_text, vector_bytes
 
-    done = [(a, o) for a, o in zip(articles, outcomes, strict=True) if o.analysis is not None]
-    vectors = analyzer.embedder.embed([story_text(a.title, a.content) for a, _ in done]) if done else []
-    by_id = {id(o): vector_bytes(v) for (_, o), v in zip(done, vectors, strict=True)}
-    return [dataclasses.replace(o, story_vector=by_id.get(id(o))) for o in outcomes]
+    texts = [story_text(a.title, a.content) for a, o in zip(articles, outcomes, strict=True) if o.analysis]
+    vectors = iter(analyzer.embedder.embed(texts) if texts else [])
+    return [
+        dataclasses.replace(o, story_vector=vector_bytes(next(vectors))) if o.analysis else o
+        for o in outcomes
+    ]
 
 
 def _analyze_one(analyzer: Any, article: Article) -> Outcome:

@@ -36,11 +36,11 @@ from narrascope.models.base import (
     write_manifest,
 )
 from narrascope.models.linear import LexicalFeaturizer, sigmoid
+from narrascope.nlp.embed import DIM as EMBEDDING_DIM
 
 ARTIFACT_FORMAT = 1
 MODEL_NAME = "narrascope-segments"
 WEIGHTS_FILE = "segments.npz"
-EMBEDDING_DIM = 384
 ANY = "any"
 MODES = ("lexical", "fused")
 """Score modes: lexical heads alone (no vector), or lexical and e5 heads averaged."""
