@@ -84,7 +84,7 @@ def test_v3_store_is_migrated_to_v4_and_stays_searchable_by_title(tmp_path: Path
     )
     db.close()
     with CorpusStore(path) as store:
-        assert store.version == STORE_VERSION == 7 and store.has_fts
+        assert store.version == STORE_VERSION == 8 and store.has_fts
         # The title is indexed, the text is unknown (NULL) until a later save keeps it.
         assert [r["id"] for r in list_articles(store, ArticleFilter(q="tariffs"))[1]] == ["old"]
         assert list_articles(store, ArticleFilter(q="crash"))[0] == 0
@@ -203,6 +203,44 @@ def test_entities_by_role_with_articles(tmp_path: Path):
         assert top[0]["fine_roles"] == {"Conspirator": 1, "Instigator": 1}
         assert entities(store, "Protagonist")[0]["examples"] == [{"id": "e3", "title": "A friendly piece"}]
         assert len(entities(store, None)) == 3
+
+
+def test_one_actor_across_languages_is_one_corpus_entity(tmp_path: Path):
+    rows = [
+        make_analysis("r1", language="ru", entities=[("Россия", "Antagonist", ["Instigator"])]),
+        make_analysis("r2", language="ru", entities=[("Российская Федерация", "Antagonist", ["Saboteur"])]),
+        make_analysis("p1", language="pt", entities=[("Rússia", "Antagonist", ["Instigator"])]),
+        make_analysis("b1", language="bg", entities=[("Русия", "Protagonist", ["Guardian"])]),
+        make_analysis("e1", entities=[("Russell", "Antagonist", ["Instigator"])]),
+    ]
+    with CorpusStore(tmp_path / "s.db") as store:
+        store.save(rows)
+        top = entities(store, None)
+        assert [(r["articles"], sorted(r["main_roles"])) for r in top] == [
+            (4, ["Antagonist", "Protagonist"]),
+            (1, ["Antagonist"]),
+        ]
+        # Whichever spelling a user types finds every article of the actor.
+        assert list_articles(store, ArticleFilter(entity="Russia"))[0] == 4
+        assert list_articles(store, ArticleFilter(entity="РФ"))[0] == 4
+
+
+def test_v7_store_rekeys_known_actors(tmp_path: Path):
+    path = tmp_path / "v7.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:7]:
+        step(db)
+    db.execute("PRAGMA user_version = 7")
+    for name in ("России", "Ucrânia", "Kremlin"):
+        db.execute(
+            "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, "
+            "key) VALUES ('a', 'h', ?, 'Antagonist', '[]', 1, 0.5, ?)",
+            (name, name.casefold()),
+        )
+    db.close()
+    with CorpusStore(path) as store:
+        keys = dict(store.db.execute("SELECT name, key FROM entities").fetchall())
+    assert keys == {"России": "russia", "Ucrânia": "ukraine", "Kremlin": "kremlin"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

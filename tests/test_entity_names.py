@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrascope.nlp.names import containment_targets, entity_key, is_demonym, looks_like_name
+from narrascope.nlp.names import containment_targets, display_form, entity_key, is_demonym, looks_like_name
 from narrascope.nlp.ner import Candidate, MentionDetector, group_candidates, particle_names
 
 
@@ -140,6 +140,23 @@ def test_russian_case_forms_group_by_lemma():
         ["Россия", "России", "Россию", "Россией"]
     ]
     assert entity_key("Путиным", "ru") == entity_key("Путина", "ru")
+
+
+def test_one_country_under_its_names_and_case_forms_is_one_entity():
+    text = "Российская Федерация ответила. РФ против. Для России это важно. Россией гордятся."
+    names = ["Российская Федерация", "РФ", "России", "Россией"]
+    assert len(grouped(text, names, "ru")) == 1
+    assert entity_key("Российской Федерации", "ru") == entity_key("Rússia", "pt") == entity_key("Русия", "bg")
+    assert entity_key("Russell", "en") != entity_key("Russia", "en")
+
+
+def test_russian_entities_are_named_in_the_nominative():
+    assert display_form({"Владимиру Путину": 1, "Путин": 1}, "ru") == "Путин"
+    assert display_form({"России": 3, "Россию": 1}, "ru") == "Россия"
+    assert display_form({"Нью-Йорка": 1}, "ru") == "Нью-Йорк"
+    # A person's name is never rebuilt from a dictionary guess ("Рютте" is not "Рютта").
+    assert display_form({"Рютте": 2}, "ru") == "Рютте"
+    assert display_form({"Vladimir Putin": 1, "Putin": 4}, "en") == "Vladimir Putin"
 
 
 def test_hindi_titles_and_containment_group_one_person():

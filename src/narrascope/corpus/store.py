@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
+from narrascope.nlp.names import alias_key
 from narrascope.schema import Analysis
 
-STORE_VERSION = 7
+STORE_VERSION = 8
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -293,6 +294,15 @@ def _v7(db: sqlite3.Connection) -> None:
     )
 
 
+def _v8(db: sqlite3.Connection) -> None:
+    # Version 8: an entity's key names the actor across languages and spellings when the
+    # alias table knows it ("Россия", "РФ", "Русия", "Rússia" → "russia"); other names keep
+    # the case-folded key. Only the rows whose key changes are rewritten.
+    names = [name for (name,) in db.execute("SELECT DISTINCT name FROM entities")]
+    changed = [(key, name) for name in names if (key := entity_key(name)) != name.casefold()]
+    db.executemany("UPDATE entities SET key = ? WHERE name = ?", changed)
+
+
 def upgrade_analysis_json(raw: str) -> str:
     """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
     data = json.loads(raw)
@@ -310,7 +320,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 
@@ -492,8 +502,10 @@ def _insert_entities(db: sqlite3.Connection, a: Analysis) -> None:
 
 
 def entity_key(name: str) -> str:
-    """How entity names are grouped across articles: case-folded (SQL lower() is ASCII-only)."""
-    return name.casefold()
+    """How entity names are grouped across articles: the canonical name of an actor the
+    alias table knows, in any language or spelling ("РФ", "Rússia" → "russia"), else the
+    name case-folded (SQL lower() is ASCII-only)."""
+    return alias_key(name) or name.casefold()
 
 
 def utc_iso(value: datetime | None) -> str | None:

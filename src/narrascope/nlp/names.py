@@ -91,11 +91,14 @@ class _Lemmatiser:
         return MorphVocab()
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - one module-level instance lives for the process
-    def lemma(self, word: str) -> str | None:
+    def parses(self, word: str) -> tuple[Any, ...]:
         vocab = self.vocab
         if vocab is None or not _CYRILLIC.search(word):
-            return None
-        parses = vocab.parse(word)
+            return ()
+        return tuple(vocab.parse(word))
+
+    def lemma(self, word: str) -> str | None:
+        parses = self.parses(word)
         return str(parses[0].normal_form) if parses else None
 
 
@@ -105,6 +108,69 @@ _LEMMATISER = _Lemmatiser()
 def russian_lemma(word: str) -> str | None:
     """The dictionary form of a Russian word ("Россией" → "россия"), None if unknown or not Cyrillic."""
     return _LEMMATISER.lemma(word)
+
+
+def _is_nominative(word: str) -> bool:
+    """A Russian word that can be nominative (or that the dictionary does not know)."""
+    parses = _LEMMATISER.parses(word)
+    return not parses or any("nomn" in p.tag for p in parses)
+
+
+def _thing_lemma(word: str) -> str | None:
+    """The nominative of an inflected Russian place or thing ("России" → "Россия",
+    "Кремле" → "Кремль"); None for people, whose dictionary guesses are unsafe
+    ("Рютте" → "рютта", "Захаровой" → "захаров")."""
+    parses = _LEMMATISER.parses(word)
+    if not parses or _is_nominative(word) or not word[:1].isupper():
+        return None
+    tag = parses[0].tag
+    if "NOUN" not in tag or not ("Geox" in tag or "inan" in tag):
+        return None
+    return "-".join(part.capitalize() for part in str(parses[0].normal_form).split("-"))
+
+
+def display_form(forms: Mapping[str, int], language: str | None = None) -> str:
+    """How an entity is named in a table, from its surface forms and their counts.
+
+    The fullest form ("Vladimir Putin" over "Putin"), then the most frequent. In Russian a
+    nominative form comes first ("Путин" over "Владимиру Путину"), and an entity seen only
+    in inflected forms of a place name is shown in its dictionary form ("России" → "Россия"),
+    so one actor gets one name in the corpus view whichever case the article used."""
+    russian = (language or "").lower() == "ru"
+
+    def rank(form: str) -> tuple[bool, int, int]:
+        words = form.split()
+        nominative = not russian or all(_is_nominative(w) for w in words)
+        return nominative, len(words), forms[form]
+
+    best = max(forms, key=rank)
+    if russian and len(best.split()) == 1 and (lemma := _thing_lemma(best)) is not None:
+        return lemma
+    return best
+
+
+def alias_key(name: str, language: str | None = None) -> str | None:
+    """The canonical name of a known actor ("U.S." → "united states", "РФ" → "russia",
+    "России" → "russia"), or None. Russian names are looked up by lemma too."""
+    words = name_words(name)
+    aliases = name_data().aliases
+    if (canonical := aliases.get(_dotless(" ".join(words)))) is not None:
+        return canonical
+    if (language is None or language.lower() == "ru") and _CYRILLIC.search(name):
+        lemmas = _dotless(" ".join(russian_lemma(w) or w for w in words))
+        return aliases.get(lemmas) or _lemma_aliases().get(lemmas)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lemma_aliases() -> dict[str, str]:
+    """Cyrillic alias entries by the lemmas of their words ("российский федерация"), so an
+    inflected phrase ("Российской Федерации") meets its entry."""
+    return {
+        _dotless(" ".join(russian_lemma(w) or w for w in variant.split())): canonical
+        for variant, canonical in name_data().aliases.items()
+        if _CYRILLIC.search(variant)
+    }
 
 
 def name_words(mention: str) -> list[str]:
@@ -129,15 +195,11 @@ def entity_key(mention: str, language: str | None = None) -> str:
     """Grouping key of a mention: its ``name_words``, an alias mapped to its canonical
     name ("U.S." → "united states"), and inflection folded: Russian words by lemma,
     other long words cut by two letters so inflected forms ("России", "Россия") meet."""
-    words = name_words(mention)
-    aliases = name_data().aliases
-    if (canonical := aliases.get(_dotless(" ".join(words)))) is not None:
+    if (canonical := alias_key(mention, language or "")) is not None:
         return canonical
+    words = name_words(mention)
     if (language or "").lower() == "ru":
-        lemmas = [russian_lemma(w) or w for w in words]
-        if (canonical := aliases.get(_dotless(" ".join(lemmas)))) is not None:
-            return canonical
-        return " ".join(lemmas)
+        return " ".join(russian_lemma(w) or w for w in words)
     return " ".join(w[:-2] if len(w) > 5 else w for w in words)
 
 

@@ -20,6 +20,7 @@ from narrascope.models.artifacts import artifact_dir
 from narrascope.models.roles import RoleClassifier, RolePrediction, role_features
 from narrascope.models.salience import SalienceModel, entity_features, heuristic_salience
 from narrascope.nlp.embed import Embedder, embedding_text
+from narrascope.nlp.names import display_form
 from narrascope.nlp.ner import (
     LEXICON_FILE,
     Candidate,
@@ -149,7 +150,7 @@ class EntityFramer:
         for spans, picked in zip(groups, picks, strict=True):
             part = probabilities[first : first + len(picked)]
             first += len(picked)
-            frames.append(self._frame(text, sentences, spans, picked, part, origin))
+            frames.append(self._frame(text, sentences, language, spans, picked, part, origin))
         return frames
 
     def frame_many(
@@ -207,6 +208,7 @@ class EntityFramer:
         self,
         text: str,
         sentences: Sequence[Span],
+        language: str | None,
         spans: list[tuple[int, int]],
         picked: Sequence[tuple[int, int]],
         probabilities: np.ndarray,
@@ -218,7 +220,7 @@ class EntityFramer:
         strongest = int(np.argmax(probabilities[:, best_role]))
         sentence = containing_sentence(sentences, picked[strongest][0])
         return EntityFrame(
-            name=display_name(text, spans),
+            name=display_name(text, spans, language),
             mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in spans],
             main_role=decision.main_role,  # type: ignore[arg-type]
             fine_roles=decision.fine_roles,
@@ -238,11 +240,11 @@ class EntityFramer:
         )
 
 
-def display_name(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The entity's name in the table: the fullest form ("Vladimir Putin" over "Putin"),
-    then the most frequent ("Россия" over a rarer case form), then the first."""
-    names = Counter(_clean(text[s:e]) for s, e in spans)
-    return max(names, key=lambda name: (len(name.split()), names[name]))
+def display_name(text: str, spans: Sequence[tuple[int, int]], language: str | None = None) -> str:
+    """The entity's name in the table (``nlp.names.display_form``): the fullest form
+    ("Vladimir Putin" over "Putin"), then the most frequent, then the first; in Russian a
+    nominative form ("Путин" over "Владимиру Путину", "Россия" for "России")."""
+    return display_form(Counter(_clean(text[s:e]) for s, e in spans), language)
 
 
 def pick_mentions(
