@@ -42,7 +42,22 @@ def _hits(spans: list[tuple[int, int]], gold: list[tuple[int, int]]) -> bool:
     return any(s < ge and gs < e for s, e in spans for gs, ge in gold)
 
 
-def measure(data: Path) -> dict[str, dict[str, float]]:
+def _source_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """What the entity component leaves out: cited outlets and the byline (as in the product)."""
+    from narrascope.nlp.sourcing import byline, detect_sourcing
+
+    claims = detect_sourcing(text, language).claims
+    spans = [(c.source.start, c.source.end) for c in claims if c.kind == "named_outlet" and c.source]
+    if (author := byline(text, language)) is not None:
+        spans.append(author)
+    return spans
+
+
+def _only_sources(spans: list[tuple[int, int]], sources: list[tuple[int, int]]) -> bool:
+    return all(any(a < e and s < b for a, b in sources) for s, e in spans)
+
+
+def measure(data: Path, sources: bool = False) -> dict[str, dict[str, float]]:
     mentions, texts, langs = read_role_training(data)
     all_texts = {
         str(p): p.read_text(encoding="utf-8", errors="replace") for p in data.glob("*/raw-documents/*")
@@ -57,6 +72,9 @@ def measure(data: Path) -> dict[str, dict[str, float]]:
         gold = sal.gold[article]
         c = counts[langs[article].lower()]
         every = rows_of.get(i, [])
+        if sources:
+            source_spans = _source_spans(texts[article], langs[article].lower())
+            every = [j for j in every if not _only_sources(sal.rows[j][3], source_spans)]
         kept = sorted(every, key=lambda j: -sal.learned[j])[:SELECTION_BUDGET]
         for name, chosen in (("all", every), ("reported", kept)):
             spans = [sp for j in chosen for sp in sal.rows[j][3]]
@@ -84,11 +102,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="leave out entities named only as cited outlets or in the byline, as the default profile does",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no training data at {args.data} (see ../shared/data/README.md)")
     started = time.time()
-    table = measure(args.data)
+    table = measure(args.data, args.sources)
     langs = list(table)
     table["mean"] = {
         k: round(float(np.mean([table[lang][k] for lang in langs])), 3)

@@ -127,6 +127,35 @@ def test_frame_many_reports_one_row_per_person_under_the_full_name(framer: Entit
     assert [m.text for m in ruiz.mentions] == ["Tomas Ruiz", "Ruiz", "Ruiz"]
 
 
+def test_cited_outlets_and_the_author_are_sources_not_actors(framer: EntityFramer):
+    from narrascope.nlp.segment import split_sentences
+    from narrascope.nlp.sourcing import detect_sourcing
+    from narrascope.pipeline.components.entities import sources_only
+    from narrascope.pipeline.doc import Doc
+    from narrascope.schema import Article, LanguageGuess
+
+    text = (
+        "Harbour Guild blames Zarnovia\n\nBy Helen Marsh\n\n"
+        "The Harbour Guild accused Zarnovia of stealing grain, the Daily Lantern reported. "
+        "Zarnovia says the Northern Herald newspaper has long lied about it."
+    )
+    doc = Doc(
+        Article(id="t", content=text), language=LanguageGuess(code="en", confidence=1.0, detected=False)
+    )
+    doc.sentences = split_sentences(text)
+    everything = {
+        group[0] and text[group[0][0] : group[0][1]]
+        for group in framer.detect_entities(text, "en", doc.sentences)
+    }
+    assert {"Helen Marsh", "Daily Lantern"} <= {n.removeprefix("the ") for n in everything}
+    doc.sourcing = detect_sourcing(text, "en", doc.sentences)
+    kept = framer.detect_entities(text, "en", doc.sentences, sources_only(doc))
+    names = {text[g[0][0] : g[0][1]].removeprefix("the ") for g in kept}
+    # The author and the outlet only cited are gone; the outlet the text portrays stays.
+    assert "Helen Marsh" not in names and "Daily Lantern" not in names
+    assert {"Zarnovia", "Northern Herald"} <= names
+
+
 def test_role_classifier_round_trip(tmp_path, framer: EntityFramer):
     framer.classifier.save(tmp_path)
     loaded = RoleClassifier.load(tmp_path, entity_roles())

@@ -13,6 +13,7 @@ from narrascope.languages import SUPPORTED
 from narrascope.nlp.segment import split_sentences
 from narrascope.nlp.sourcing import (
     KINDS,
+    byline,
     cue_pattern,
     detect_sourcing,
     is_claim,
@@ -582,3 +583,21 @@ def test_a_role_right_before_a_full_name_yields_to_the_name() -> None:
     claim = only_claim("Глава правительства Олег Смирнов заявил, что налоги не вырастут.", "ru")
     assert claim.kind == "named_source" and claim.source is not None
     assert claim.source.text == "Олег Смирнов"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "author"),
+    [
+        ("Grain deal collapses\n\nBy Helen Marsh\n\nThe deal collapsed.", "en", "Helen Marsh"),
+        ("Заголовок\n\nАвтор: Иван Петров, ТАСС\n\nСделка сорвалась.", "ru", "Иван Петров"),
+        ("Título\nPor João Almeida | Jornal da Tarde\nO acordo caiu.", "pt", "João Almeida"),
+        ("शीर्षक\nलेखक: राम कुमार\nसमझौता टूट गया।", "hi", "राम कुमार"),
+        # Not bylines: a headline that starts like one, a marker word in running text.
+        ("От Киев до Москва\n\nСделката пропадна.", "bg", None),
+        ("Title\nBy the way, nothing happened.\nBody.", "en", None),
+        ("One\nTwo\nThree\nFour\nBy Helen Marsh", "en", None),
+    ],
+)
+def test_byline_names_the_author(text: str, language: str, author: str | None) -> None:
+    span = byline(text, language)
+    assert (text[span[0] : span[1]] if span else None) == author

@@ -195,7 +195,7 @@ def entity_key(mention: str, language: str | None = None) -> str:
     """Grouping key of a mention: its ``name_words``, an alias mapped to its canonical
     name ("U.S." → "united states"), and inflection folded: Russian words by lemma,
     other long words cut by two letters so inflected forms ("России", "Россия") meet."""
-    if (canonical := alias_key(mention, language or "")) is not None:
+    if (canonical := alias_key(mention, language)) is not None:
         return canonical
     words = name_words(mention)
     if (language or "").lower() == "ru":

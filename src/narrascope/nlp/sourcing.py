@@ -174,6 +174,7 @@ class Lexicon:
     descriptor_before: frozenset[str] = field(default_factory=frozenset)
     adjective_suffixes: tuple[str, ...] = ()
     head_final: bool = False
+    byline: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,15 @@ def load_lexicon(language: str) -> Lexicon:
         descriptor_before=frozenset(w.lower() for w in data.get("descriptor_before", [])),
         adjective_suffixes=tuple(data.get("adjective_suffixes", [])),
         head_final=lang == "hi",
+        byline=_byline_pattern(data.get("byline_markers", [])),
     )
+
+
+def _byline_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:
+    if not markers:
+        return None
+    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})\s*[:\-—–]?\s+(?P<name>\S[^\n]*?)\s*$", re.IGNORECASE)
 
 
 def _finds(
@@ -913,6 +922,50 @@ def _sentence_name(s: str, lex: Lexicon) -> tuple[int, int] | None:
 
 
 # --------------------------------------------------------------------------- API
+
+
+_BYLINE_LINES = 4
+_BYLINE_NAME_WORDS = 4
+_BYLINE_NAME_END = re.compile(r"\s*(?:[,|(/•·]|\s[-—–]\s)")
+
+
+def byline(text: str, language: str | None) -> tuple[int, int] | None:
+    """Offsets of the author's name in a byline near the top ("By Helen Marsh",
+    "Автор: Иван Петров, ТАСС"), or None.
+
+    A byline is a line of its own among the first four non-empty lines: a marker of the
+    language's lexicon (`byline_markers`), then a name of one to four capitalised words (or
+    words of a script without case), optionally followed by ", outlet". "От Киев до Москва"
+    is no byline: "до" is not part of a name. The author is a source, not an actor."""
+    pattern = load_lexicon(language or "en").byline
+    if pattern is None:
+        return None
+    offset, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            seen += 1
+            found = _byline_name(line, pattern)
+            if found is not None:
+                return offset + found[0], offset + found[1]
+            if seen >= _BYLINE_LINES:
+                return None
+        offset += len(line)
+    return None
+
+
+def _byline_name(line: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+    lead = len(line) - len(line.lstrip())
+    m = pattern.match(line, lead)
+    if m is None:
+        return None
+    start = m.start("name")
+    cut = _BYLINE_NAME_END.search(line, start, m.end("name"))
+    end = cut.start() if cut else m.end("name")
+    words = line[start:end].split()
+    named = 0 < len(words) <= _BYLINE_NAME_WORDS and all(
+        w[0].isupper() or w[0].lower() == w[0].upper() for w in words
+    )
+    return (start, end) if named else None
 
 
 def detect_sourcing(text: str, language: str | None, sentences: list[Span] | None = None) -> schema.Sourcing:

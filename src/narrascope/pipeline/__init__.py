@@ -2,7 +2,7 @@
 
 Modelled on spaCy: a working ``Doc`` flows through an ordered list of named
 components (``pipeline/components/``: segment, language, embed, narratives,
-entities, sourcing, techniques), each reading what earlier ones wrote and adding
+sourcing, entities, techniques), each reading what earlier ones wrote and adding
 its own layer. A profile (``pipeline/profiles.json``) is data: the component names
 in order plus their settings. The stage owns the order of work, the provenance of
 results and the conversion of a finished ``Doc`` into the result model; estimators

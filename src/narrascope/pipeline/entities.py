@@ -120,12 +120,14 @@ class EntityFramer:
         language: str | None,
         sentences: Sequence[Span],
         given: Sequence[tuple[int, int]] | None,
+        sources: Sequence[tuple[int, int]] = (),
     ) -> list[list[tuple[int, int]]]:
         """The entities to report, each a list of mention spans in text order: the user's
-        mentions grouped (all reported), or the ``MAX_ENTITIES`` most salient detected ones."""
+        mentions grouped (all reported), or the ``MAX_ENTITIES`` most salient detected ones
+        that are not only ``sources`` (see ``detect_entities``)."""
         if given is not None:
             return _group_spans(text, list(given))
-        return self.detect_entities(text, language, sentences)
+        return self.detect_entities(text, language, sentences, sources)
 
     def frame(
         self,
@@ -172,11 +174,23 @@ class EntityFramer:
         return out
 
     def detect_entities(
-        self, text: str, language: str | None, sentences: Sequence[Span]
+        self,
+        text: str,
+        language: str | None,
+        sentences: Sequence[Span],
+        sources: Sequence[tuple[int, int]] = (),
     ) -> list[list[tuple[int, int]]]:
-        """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order."""
+        """Detected mentions grouped into entities, the ``MAX_ENTITIES`` most salient, in text order.
+
+        An entity every mention of which lies inside one of ``sources`` (the outlets the
+        article cites, its author's byline) is a source, not an actor, and is left out; one
+        mention elsewhere ("The BBC lied") is enough to keep it."""
         candidates = [c for c in self.detector.detect(text, language) if plausible(c.text)]
-        groups = list(group_candidates(candidates, language).items())
+        groups = [
+            (key, cands)
+            for key, cands in group_candidates(candidates, language).items()
+            if not all(_overlaps_any(c, sources) for c in cands)
+        ]
         scores = self.salience_scores(groups, text, language, sentences)
         ranked = sorted(range(len(groups)), key=lambda i: (-scores[i], groups[i][1][0].start))
         chosen = sorted(ranked[:MAX_ENTITIES])
@@ -238,6 +252,11 @@ class EntityFramer:
             ),
             origin=origin,  # type: ignore[arg-type]
         )
+
+
+def _overlaps_any(cand: Candidate, spans: Sequence[tuple[int, int]]) -> bool:
+    # Overlap, not containment: NER's "the Financial Times" is the source span "Financial Times".
+    return any(start < cand.end and cand.start < end for start, end in spans)
 
 
 def display_name(text: str, spans: Sequence[tuple[int, int]], language: str | None = None) -> str:

