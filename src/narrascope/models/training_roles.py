@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from narrascope.nlp.ner import (
     LEXICON_FILE,
     Gazetteer,
     MentionDetector,
+    SpanTagger,
     entity_key,
     group_candidates,
     is_known,
@@ -264,10 +265,12 @@ def salience_cross_validation(
     langs: dict[str, str],
     common_lowercase: Sequence[str],
     folds: int = 5,
+    hindi_tagger: Callable[[set[str]], SpanTagger] | None = None,
 ) -> SalienceData:
     """Detect and featurise every annotated article with a gazetteer built without its
     fold (as at run time, where the article is new: "known entity" is not a leak), then
-    score each fold with a salience model fitted on the others."""
+    score each fold with a salience model fitted on the others. ``hindi_tagger`` builds a
+    Hindi mention tagger from a fold's training article ids (measured, not shipped)."""
     gold: dict[str, list[tuple[int, int]]] = {}
     for m in mentions:
         span, _ = mention_span(texts[m.article_id], m)
@@ -280,7 +283,8 @@ def salience_cross_validation(
         train_ids = {articles[i] for i in train}
         entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)
         known = {entity_key(e) for e in entries}
-        detector = MentionDetector(entries, common_lowercase)
+        tagger = hindi_tagger(train_ids) if hindi_tagger is not None else None
+        detector = MentionDetector(entries, common_lowercase, tagger)
         for i in test:
             rows.extend(
                 _entity_rows(i, texts[articles[i]], langs[articles[i]], detector, known, gold[articles[i]])

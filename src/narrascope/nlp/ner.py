@@ -19,7 +19,7 @@ from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from narrascope.nlp.names import (
     containment_targets,
@@ -157,6 +157,12 @@ def latin_runs(text: str) -> list[Candidate]:
     return [Candidate(m.start(), m.end(), m.group(), "latin") for m in _LATIN_RUN.finditer(text)]
 
 
+class SpanTagger(Protocol):
+    """A learned mention tagger (``models.mentions.MentionTagger``)."""
+
+    def spans(self, text: str) -> list[tuple[int, int, float]]: ...
+
+
 class MentionDetector:
     """Candidate entity mentions for an article in a given language.
 
@@ -165,9 +171,15 @@ class MentionDetector:
     and logs it once, so an install without the NER extras still works.
     """
 
-    def __init__(self, gazetteer_entries: Sequence[str] = (), common_lowercase: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        gazetteer_entries: Sequence[str] = (),
+        common_lowercase: Iterable[str] = (),
+        hindi_tagger: SpanTagger | None = None,
+    ) -> None:
         self.gazetteer = Gazetteer(gazetteer_entries)
         self.common_lowercase = frozenset(common_lowercase)
+        self.hindi_tagger = hindi_tagger
         self._missing: set[str] = set()
 
     def detect(self, text: str, language: str | None) -> list[Candidate]:
@@ -180,6 +192,8 @@ class MentionDetector:
             found += self._natasha(text) or capitalised_runs(text, lang, self.common_lowercase)
         elif lang == "hi":
             found += latin_runs(text)
+            if self.hindi_tagger is not None:
+                found += [Candidate(s, e, text[s:e], "tagger") for s, e, _ in self.hindi_tagger.spans(text)]
         else:
             found += capitalised_runs(text, lang, self.common_lowercase)
         found = [part for c in found for part in _split_lines(_to_word_edges(text, c))]
@@ -284,7 +298,7 @@ def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
 
     Kept spans never overlap each other, so a new span only needs checking against its
     neighbours in start order: O(n log n) even for very long texts."""
-    priority = {"spacy": 0, "natasha": 0, "gazetteer": 1, "caps": 2, "latin": 2}
+    priority = {"spacy": 0, "natasha": 0, "gazetteer": 1, "tagger": 2, "caps": 2, "latin": 2}
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), priority.get(c.source, 3), c.start))
     starts: list[int] = []
     taken: dict[int, Candidate] = {}
