@@ -61,22 +61,59 @@ class SegmentConfig:
     # its own threshold; below, the threshold of the pooled languages is used
     min_positives: int = 5
     inner_folds: int = 3
+    # row weight of training-only rows in another language (English PTC sentences) in the
+    # e5 heads; 0 = none. Those rows get their own language column, never served.
+    extra_weight: float = 0.0
+    extra_language: str = "en"
 
 
-def _fit_heads(X: Any, Y: np.ndarray, C: float, solver: str) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class ExtraRows:
+    """Training-only rows for the e5 heads (English PTC sentences, issue 15): never scored,
+    never calibrated on. ``known[i, j]`` False means row ``i`` says nothing about label
+    ``j`` (a merged PTC class, a technique PTC does not annotate): the row is left out of
+    that label's head instead of being taken as a negative."""
+
+    vectors: np.ndarray
+    Y: np.ndarray
+    known: np.ndarray
+
+    def __post_init__(self) -> None:
+        if not (len(self.vectors) == len(self.Y) == len(self.known)):
+            raise ValueError("extra rows: vectors, Y and known must have the same number of rows")
+
+
+def _fit_heads(
+    X: Any,
+    Y: np.ndarray,
+    C: float,
+    solver: str,
+    weights: np.ndarray | None = None,
+    known: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """One balanced L2 logistic regression per column of ``Y``; constant heads for
-    columns without both classes."""
+    columns without both classes. With row ``weights`` the classes are balanced on the
+    weighted counts; ``known`` (rows x columns, bool) leaves rows out of a column's head."""
     coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
     intercept = np.full(Y.shape[1], -30.0, dtype=np.float32)
     for j in range(Y.shape[1]):
-        y = Y[:, j]
+        rows = np.ones(len(Y), bool) if known is None else np.asarray(known[:, j], bool)
+        y = Y[rows, j]
         if y.min() == y.max():
             intercept[j] = 30.0 if y.min() == 1 else -30.0
             continue
+        X_j = X if known is None else X[rows]
         dual = solver == "liblinear" and X.shape[1] > X.shape[0]
-        model = LogisticRegression(
-            C=C, class_weight="balanced", solver=solver, dual=dual, max_iter=2000, random_state=0
-        ).fit(X, y)
+        if weights is None:
+            model = LogisticRegression(
+                C=C, class_weight="balanced", solver=solver, dual=dual, max_iter=2000, random_state=0
+            ).fit(X_j, y)
+        else:
+            w = weights[rows]
+            pos, neg = w[y == 1].sum(), w[y == 0].sum()
+            w = w * np.where(y == 1, (pos + neg) / (2 * pos), (pos + neg) / (2 * neg))
+            model = LogisticRegression(C=C, solver=solver, dual=dual, max_iter=2000, random_state=0)
+            model.fit(X_j, y, sample_weight=w)
         coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
     return coef, intercept
 
@@ -166,7 +203,12 @@ class SegmentClassifier:
 
     # -- heads -------------------------------------------------------------------------
     def _fit_heads(
-        self, texts: Sequence[str], languages: Sequence[str], Y: np.ndarray, vectors: np.ndarray | None
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str],
+        Y: np.ndarray,
+        vectors: np.ndarray | None,
+        extra: ExtraRows | None = None,
     ) -> None:
         cfg = self.config
         self.featurizer_ = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(texts)
@@ -176,11 +218,22 @@ class SegmentClassifier:
         )
         if cfg.use_vectors and vectors is not None:
             v = np.asarray(vectors, dtype=np.float32)
+            # standardised on this model's own languages only: the served inputs
             self.vec_mean_ = v.mean(axis=0)
             self.vec_scale_ = v.std(axis=0) + 1e-6
-            self.vec_coef_, self.vec_intercept_ = _fit_heads(
-                self._dense(v, languages), Y, cfg.vector_C, "lbfgs"
-            )
+            X = self._dense(v, languages)
+            if extra is not None and cfg.extra_weight > 0 and len(extra.Y):
+                X_extra = self._dense(extra.vectors, [cfg.extra_language] * len(extra.Y))
+                self.vec_coef_, self.vec_intercept_ = _fit_heads(
+                    np.vstack([X, X_extra]),
+                    np.vstack([Y, extra.Y]),
+                    cfg.vector_C,
+                    "lbfgs",
+                    weights=np.r_[np.ones(len(Y)), np.full(len(extra.Y), cfg.extra_weight)],
+                    known=np.vstack([np.ones(Y.shape, bool), extra.known]),
+                )
+            else:
+                self.vec_coef_, self.vec_intercept_ = _fit_heads(X, Y, cfg.vector_C, "lbfgs")
         else:
             self.vec_coef_ = self.vec_intercept_ = self.vec_mean_ = self.vec_scale_ = None
 
@@ -192,7 +245,14 @@ class SegmentClassifier:
     def _dense(self, vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         assert self.vec_mean_ is not None and self.vec_scale_ is not None
         z = (np.asarray(vectors, dtype=np.float32) - self.vec_mean_) / self.vec_scale_
-        return np.hstack([z, language_one_hot(languages, self.languages)])
+        return np.hstack([z, language_one_hot(languages, self.dense_languages)])
+
+    @property
+    def dense_languages(self) -> tuple[str, ...]:
+        """The e5 heads' language columns: the served languages, then the training-only one."""
+        if self.config.extra_weight > 0:
+            return (*self.languages, self.config.extra_language)
+        return self.languages
 
     @property
     def has_vectors(self) -> bool:
@@ -258,10 +318,13 @@ class SegmentClassifier:
         Y: np.ndarray,
         vectors: np.ndarray | None,
         groups: Sequence[str],
+        extra: ExtraRows | None = None,
     ) -> SegmentClassifier:
-        raw = self.inner_scores(texts, languages, Y, vectors, groups)
+        """``extra`` rows join the e5 heads of every inner and the final fit (with
+        ``config.extra_weight``); calibration and thresholds see only this model's rows."""
+        raw = self.inner_scores(texts, languages, Y, vectors, groups, extra)
         self._fit_calibration(raw, languages, Y)
-        self._fit_heads(texts, languages, Y, vectors)
+        self._fit_heads(texts, languages, Y, vectors, extra)
         return self
 
     def inner_scores(
@@ -271,6 +334,7 @@ class SegmentClassifier:
         Y: np.ndarray,
         vectors: np.ndarray | None,
         groups: Sequence[str],
+        extra: ExtraRows | None = None,
     ) -> dict[str, np.ndarray]:
         """Out-of-fold raw probabilities per mode on grouped inner folds (stratified by language)."""
         raw = {"lexical": np.zeros(Y.shape, np.float32)}
@@ -280,7 +344,7 @@ class SegmentClassifier:
         inner = SegmentClassifier(self.labels, self.languages, self.config)
         for train, test in language_folds(languages, groups, self.config.inner_folds):
             v = vectors[train] if use_vec and vectors is not None else None
-            inner._fit_heads([texts[i] for i in train], [languages[i] for i in train], Y[train], v)
+            inner._fit_heads([texts[i] for i in train], [languages[i] for i in train], Y[train], v, extra)
             lex, vec = inner.raw_proba(
                 [texts[i] for i in test],
                 [languages[i] for i in test],
