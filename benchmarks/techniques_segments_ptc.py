@@ -2,8 +2,9 @@
 
 Replays the segment detector's CV (same grouped outer folds, same 3 inner folds, same Platt
 and threshold rules as the shipped model) with variants of the **e5 heads** only; the
-lexical heads' raw scores come from ``techniques_segments_variants.py cache`` (branch
-``seg-ru``), which stores them per outer fold (inner out-of-fold and outer test). Each
+lexical heads' raw scores are made once per outer fold (inner out-of-fold and outer test,
+``--raw``; the same layout as ``techniques_segments_variants.py cache`` of branch
+``seg-ru``, whose file the recorded run reused). Each
 variant refits the e5 heads on every inner and outer training fold:
 
 * ``en=W``: English sentences of the PTC corpus (``training_segments.read_ptc_rows``) added to every training fold
@@ -39,7 +40,16 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from narrascope.models.linear import sigmoid
-from narrascope.models.segments import ANY, _fit_heads, best_threshold, fit_platt, language_folds, logit
+from narrascope.models.segments import (
+    ANY,
+    SegmentClassifier,
+    SegmentConfig,
+    _fit_heads,
+    best_threshold,
+    fit_platt,
+    language_folds,
+    logit,
+)
 from narrascope.models.training_segments import (
     embed_segments,
     label_matrix,
@@ -52,6 +62,35 @@ from narrascope.taxonomy.techniques import persuasion_techniques
 SERVED = ("bg", "pl", "ru")
 LANGS = (*SERVED, "en")
 PTC = Path("../shared/data/ptc-semeval2020-task11")
+
+
+# -- the lexical heads' raw scores (unchanged by every variant here) --------------------------
+
+
+def lexical_raw(data: Any, Y: np.ndarray, out: Path) -> None:
+    """Per outer fold: the lexical heads' inner out-of-fold and (quantised) outer test raw
+    probabilities, in the layout of ``techniques_segments_variants.py cache`` (seg-ru)."""
+    labels = (*persuasion_techniques().labels(), ANY)
+    config = SegmentConfig()
+    arrays: dict[str, np.ndarray] = {"Y": Y, "lang": np.asarray(data.languages)}
+    for k, (train, test) in enumerate(language_folds(data.languages, data.groups, 5)):
+        inner_lex = np.zeros((len(train), Y.shape[1]), np.float32)
+        langs = [data.languages[i] for i in train]
+        inner = SegmentClassifier(labels, SERVED, config)
+        for itr, ite in language_folds(langs, [data.groups[i] for i in train], config.inner_folds):
+            tr, te = train[itr], train[ite]
+            inner._fit_heads([data.texts[i] for i in tr], [data.languages[i] for i in tr], Y[tr], None)
+            inner_lex[ite] = inner.raw_proba(
+                [data.texts[i] for i in te], [data.languages[i] for i in te], None
+            )[0]
+        clf = SegmentClassifier(labels, SERVED, config)
+        clf._fit_heads([data.texts[i] for i in train], langs, Y[train], None)
+        clf.quantised()
+        lex = clf.raw_proba([data.texts[i] for i in test], [data.languages[i] for i in test], None)[0]
+        arrays[f"f{k}_train"], arrays[f"f{k}_test"] = train, test
+        arrays[f"f{k}_inner_lex"], arrays[f"f{k}_test_lex"] = inner_lex, lex
+        print(f"lexical raw scores: fold {k + 1}/5", flush=True)
+    np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
 
 
 # -- context features ---------------------------------------------------------------------
@@ -180,10 +219,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="Write per-variant scores (JSON).")
     args = parser.parse_args()
     started = time.time()
-    R = dict(np.load(args.raw))
     data = read_segments(args.data)
     labels = (*persuasion_techniques().labels(), ANY)
     Y = label_matrix(data.techniques, labels)
+    if not args.raw.exists():
+        lexical_raw(data, Y, args.raw)
+    R = dict(np.load(args.raw))
     assert np.array_equal(Y, R["Y"]), "the raw scores were made from other data"
     langs = np.asarray(data.languages)
     V = embed_segments(data.texts, args.cache, None)

@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from conftest import SHARED_DATA
-from narrascope.models.segments import ANY, ExtraRows, SegmentConfig, SegmentTechniqueModel, _fit_heads
+from narrascope.models.segments import (
+    ANY,
+    ExtraRows,
+    SegmentConfig,
+    SegmentTechniqueModel,
+    _fit_heads,
+    choose_memory_weight,
+)
 from narrascope.models.training_segments import (
     label_matrix,
     language_folds,
@@ -340,3 +347,49 @@ def test_english_rows_need_the_ptc_corpus_beside_the_slavic_one(tmp_path: Path):
         )
     with pytest.raises(ValueError, match="same number of rows"):
         ExtraRows(np.zeros((2, 384)), np.zeros((3, 26)), np.ones((3, 26), bool))
+
+
+# -- the nearest-neighbour memory -----------------------------------------------------------
+
+
+def test_memory_weight_is_chosen_on_inner_scores():
+    rng = np.random.default_rng(0)
+    Y = (rng.random((60, 3)) < 0.3).astype(np.int8)
+    noise = rng.random(Y.shape).astype(np.float32)
+    languages = ["bg"] * 30 + ["ru"] * 30
+    config = SegmentConfig(memory_weights=(0.0, 0.3, 0.7))
+    # the memory knows the answer: the largest weight wins; a useless memory: none
+    assert choose_memory_weight(noise, Y.astype(np.float32), Y, languages, config) == 0.7
+    assert choose_memory_weight(Y.astype(np.float32), noise, Y, languages, config) == 0.0
+
+
+def test_memory_returns_the_label_share_of_the_nearest_segments(tmp_path: Path):
+    corpus = write_corpus(tmp_path / "corpus")
+    data = read_segments(corpus)
+    vectors = fake_vectors(data.texts)
+    out = tmp_path / "model"
+    config = SegmentConfig(memory_k=3, memory_weights=(0.5,))
+    train_segment_model(corpus, out, folds=0, vectors=vectors, config=config)
+    model = SegmentTechniqueModel.load(out)
+    clf = model.classifier
+    assert clf.memory_weight_ == 0.5 and clf.memory_labels_ is not None
+    labels = (*persuasion_techniques().labels(), ANY)
+    Y = label_matrix(data.techniques, labels)
+    assert np.array_equal(clf.memory_labels_, Y)  # bit-packed in the artifact, read back whole
+    # a training segment's own vector finds itself first; k=1 gives back its labels exactly
+    clf.config.memory_k = 1
+    np.testing.assert_array_equal(clf.memory_proba(vectors[:5]), Y[:5])
+    clf.config.memory_k = 3
+    share = clf.memory_proba(vectors[:5])
+    assert share.shape == (5, len(labels))
+    assert np.allclose(share * 3, np.round(share * 3))  # shares of 3 neighbours
+    # the saved model predicts what the trained one did
+    texts = [text for text, _ in LINES["PL"]]
+    again = SegmentTechniqueModel.load(out)
+    assert again.predict(texts, "pl", fake_vectors(texts)) == model.predict(texts, "pl", fake_vectors(texts))
+    no_memory = tmp_path / "plain"
+    train_segment_model(
+        corpus, no_memory, folds=0, vectors=vectors, config=SegmentConfig(memory_weights=(0.0,))
+    )
+    with np.load(no_memory / "segments.npz") as arrays:
+        assert "memory_vectors" not in arrays.files

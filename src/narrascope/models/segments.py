@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold
 
 from narrascope.models.artifacts import artifact_dir
@@ -65,6 +66,11 @@ class SegmentConfig:
     # e5 heads; 0 = none. Those rows get their own language column, never served.
     extra_weight: float = 0.0
     extra_language: str = "en"
+    # nearest-neighbour memory of the labelled segments (e5 cosine, any language): its
+    # label shares are blended into the fused score with the weight of this grid that
+    # gives the best mean inner average precision (0 = no memory)
+    memory_k: int = 20
+    memory_weights: tuple[float, ...] = (0.0, 0.15, 0.3, 0.5, 0.7)
 
 
 @dataclass
@@ -200,6 +206,10 @@ class SegmentClassifier:
         self.platt_b_: np.ndarray | None = None
         self.thresholds_: np.ndarray | None = None
         self._lex_by_feature: np.ndarray | None = None
+        # memory: unit e5 vectors as int8 (x 127) and their 0/1 labels
+        self.memory_vectors_: np.ndarray | None = None
+        self.memory_labels_: np.ndarray | None = None
+        self.memory_weight_: float = 0.0
 
     # -- heads -------------------------------------------------------------------------
     def _fit_heads(
@@ -234,8 +244,11 @@ class SegmentClassifier:
                 )
             else:
                 self.vec_coef_, self.vec_intercept_ = _fit_heads(X, Y, cfg.vector_C, "lbfgs")
+            self.memory_vectors_ = _unit_int8(v)
+            self.memory_labels_ = np.asarray(Y, np.int8)
         else:
             self.vec_coef_ = self.vec_intercept_ = self.vec_mean_ = self.vec_scale_ = None
+            self.memory_vectors_ = self.memory_labels_ = None
 
     def _lexical(self, texts: Sequence[str], languages: Sequence[str]) -> sp.csr_matrix:
         assert self.featurizer_ is not None
@@ -275,6 +288,23 @@ class SegmentClassifier:
             return lex, None
         vec = sigmoid(self._dense(vectors, languages) @ self.vec_coef_.T + self.vec_intercept_)
         return lex, vec
+
+    def memory_proba(self, vectors: np.ndarray) -> np.ndarray:
+        """Per label, the share of the ``memory_k`` most similar labelled segments that carry it."""
+        assert self.memory_vectors_ is not None and self.memory_labels_ is not None
+        k = min(self.config.memory_k, len(self.memory_labels_))
+        # int8 x int8 -> cosine x 127²; the ranking is all that matters
+        sims = _unit_int8(vectors).astype(np.float32) @ self.memory_vectors_.T.astype(np.float32)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        return self.memory_labels_[top].mean(axis=1).astype(np.float32)
+
+    def fuse(self, lex: np.ndarray, vec: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """The fused raw score: mean of the lexical and e5 heads, blended with the memory."""
+        fused = (lex + vec) / 2
+        w = self.memory_weight_
+        if w > 0 and self.memory_vectors_ is not None:
+            fused = (1 - w) * fused + w * self.memory_proba(vectors)
+        return fused
 
     # -- calibration -------------------------------------------------------------------
     def calibrate(self, raw: np.ndarray, languages: Sequence[str], mode: str) -> np.ndarray:
@@ -341,6 +371,7 @@ class SegmentClassifier:
         use_vec = self.config.use_vectors and vectors is not None
         if use_vec:
             raw["fused"] = np.zeros(Y.shape, np.float32)
+        memory = np.zeros(Y.shape, np.float32)
         inner = SegmentClassifier(self.labels, self.languages, self.config)
         for train, test in language_folds(languages, groups, self.config.inner_folds):
             v = vectors[train] if use_vec and vectors is not None else None
@@ -351,8 +382,14 @@ class SegmentClassifier:
                 vectors[test] if use_vec and vectors is not None else None,
             )
             raw["lexical"][test] = lex
-            if vec is not None:
+            if vec is not None and vectors is not None:
                 raw["fused"][test] = (lex + vec) / 2
+                memory[test] = inner.memory_proba(vectors[test])
+        self.memory_weight_ = 0.0
+        if use_vec:
+            self.memory_weight_ = choose_memory_weight(raw["fused"], memory, Y, languages, self.config)
+            w = self.memory_weight_
+            raw["fused"] = (1 - w) * raw["fused"] + w * memory
         return raw
 
     def predict_proba(
@@ -360,9 +397,9 @@ class SegmentClassifier:
     ) -> tuple[np.ndarray, str]:
         """Calibrated probabilities (rows x labels) and the mode used."""
         lex, vec = self.raw_proba(texts, languages, vectors)
-        if vec is None:
+        if vec is None or vectors is None:
             return self.calibrate(lex, languages, "lexical"), "lexical"
-        return self.calibrate((lex + vec) / 2, languages, "fused"), "fused"
+        return self.calibrate(self.fuse(lex, vec, vectors), languages, "fused"), "fused"
 
     def threshold(self, language: str, mode: str) -> np.ndarray:
         check_is_fitted(self, "thresholds_")
@@ -392,6 +429,12 @@ class SegmentClassifier:
             )
             arrays.update(vec_coef=self.vec_coef_.astype(np.float16), vec_intercept=self.vec_intercept_)
             arrays.update(vec_mean=self.vec_mean_, vec_scale=self.vec_scale_)
+        if self.memory_weight_ > 0 and self.memory_vectors_ is not None and self.memory_labels_ is not None:
+            # labels as bits: 26 columns in 4 bytes a row
+            arrays.update(
+                memory_vectors=self.memory_vectors_, memory_weight=np.asarray(self.memory_weight_, np.float32)
+            )
+            arrays.update(memory_labels=np.packbits(self.memory_labels_.astype(bool), axis=1))
         return arrays
 
     @classmethod
@@ -409,6 +452,11 @@ class SegmentClassifier:
             self.vec_coef_ = data["vec_coef"].astype(np.float32)
             self.vec_intercept_ = data["vec_intercept"].astype(np.float32)
             self.vec_mean_, self.vec_scale_ = data["vec_mean"], data["vec_scale"]
+        if "memory_vectors" in data:
+            self.memory_vectors_ = data["memory_vectors"].astype(np.int8)
+            bits = np.unpackbits(data["memory_labels"], axis=1, count=len(self.labels))
+            self.memory_labels_ = bits.astype(np.int8)
+            self.memory_weight_ = float(data["memory_weight"])
         return self
 
     def quantised(self) -> SegmentClassifier:
@@ -419,6 +467,37 @@ class SegmentClassifier:
         if self.vec_coef_ is not None:
             self.vec_coef_ = self.vec_coef_.astype(np.float16).astype(np.float32)
         return self
+
+
+def _unit_int8(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length rows rounded to int8 (x 127): a quarter of float32 for the memory."""
+    v = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return np.round(127 * v / np.where(norms > 0, norms, 1.0)).astype(np.int8)
+
+
+def choose_memory_weight(
+    fused: np.ndarray, memory: np.ndarray, Y: np.ndarray, languages: Sequence[str], config: SegmentConfig
+) -> float:
+    """The blend weight of the grid with the best mean average precision of the inner
+    out-of-fold scores over (language, label) pairs with positives; ties: the smaller."""
+    lang = np.asarray(languages)
+    pairs = [
+        (rows, j)
+        for code in sorted(set(languages))
+        for rows in [lang == code]
+        for j in range(Y.shape[1])
+        if 0 < Y[rows, j].sum() < rows.sum()
+    ]
+    if not pairs:
+        return 0.0
+    best, best_ap = 0.0, -1.0
+    for w in config.memory_weights:
+        blended = (1 - w) * fused + w * memory
+        ap = float(np.mean([average_precision_score(Y[rows, j], blended[rows, j]) for rows, j in pairs]))
+        if ap > best_ap + 1e-9:
+            best, best_ap = float(w), ap
+    return best
 
 
 def _quantise(coef: np.ndarray, name: str) -> dict[str, np.ndarray]:

@@ -286,8 +286,10 @@ def cross_validate_model(
             )
             clf.quantised()
             te_texts, te_langs = [data.texts[i] for i in te], [data.languages[i] for i in te]
-            lex, vec = clf.raw_proba(te_texts, te_langs, vectors[te] if vectors is not None else None)
-            for mode, raw in (("lexical", lex), ("fused", None if vec is None else (lex + vec) / 2)):
+            te_vectors = vectors[te] if vectors is not None else None
+            lex, vec = clf.raw_proba(te_texts, te_langs, te_vectors)
+            fused = None if vec is None or te_vectors is None else clf.fuse(lex, vec, te_vectors)
+            for mode, raw in (("lexical", lex), ("fused", fused)):
                 if raw is None:
                     continue
                 p = clf.calibrate(raw, te_langs, mode)
