@@ -310,7 +310,7 @@ def main() -> None:
             met = gain > 2 * spread and s["any_f1"] > yes["any_f1"]
             per_seg = float(pred[rows, :-1].sum(axis=1).mean())
             zeros = sum(1 for v in s["per_technique"].values() if v == 0)
-            s.update(techniques_per_segment=round(per_seg, 3), gain=round(gain, 4), bar_met=met)
+            s.update(techniques_per_segment=round(per_seg, 3), gain=round(gain, 4), bar_met=bool(met))
             report.setdefault(name, {})[code.upper()] = s
             print(
                 f"| {name} | {code.upper()} | {s['any_precision']:.3f} | {s['any_recall']:.3f} | "

@@ -85,8 +85,19 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     corpus = write_corpus(root / "corpus")
     data = read_segments(corpus)
     out = root / "model"
-    train_segment_model(corpus, out, folds=2, vectors=fake_vectors(data.texts), config=SegmentConfig())
+    config = SegmentConfig()  # the shipped settings: English PTC rows in the e5 heads
+    extra = fake_extra(root)
+    train_segment_model(corpus, out, folds=2, vectors=fake_vectors(data.texts), config=config, extra=extra)
     return corpus, out
+
+
+def fake_extra(root: Path) -> ExtraRows:
+    """English rows from the written PTC-format folder below, with made-up vectors."""
+    folder = root / "ptc"
+    ptc = read_ptc_rows(
+        folder if folder.exists() else write_ptc(folder), (*persuasion_techniques().labels(), ANY)
+    )
+    return ExtraRows(fake_vectors(ptc.texts), ptc.Y, ptc.known)
 
 
 def test_reader_pools_train_and_valid_of_every_language(tmp_path: Path):
@@ -195,7 +206,8 @@ def test_evaluation_line_names_the_data_and_the_figures(trained: tuple[Path, Pat
 def test_training_is_deterministic(trained: tuple[Path, Path], tmp_path: Path):
     corpus, out = trained
     data = read_segments(corpus)
-    train_segment_model(corpus, tmp_path / "again", folds=0, vectors=fake_vectors(data.texts))
+    extra = fake_extra(tmp_path)
+    train_segment_model(corpus, tmp_path / "again", folds=0, vectors=fake_vectors(data.texts), extra=extra)
     with np.load(out / "segments.npz") as a, np.load(tmp_path / "again" / "segments.npz") as b:
         assert a.files == b.files
         for name in a.files:
@@ -328,7 +340,8 @@ def test_training_with_english_rows_serves_only_its_own_languages(tmp_path: Path
         model.predict(["Those traitors."], "en")
     # without the English rows the e5 heads differ
     plain = tmp_path / "plain"
-    train_segment_model(corpus, plain, folds=0, vectors=fake_vectors(data.texts), config=SegmentConfig())
+    config = SegmentConfig(extra_weight=0.0)
+    train_segment_model(corpus, plain, folds=0, vectors=fake_vectors(data.texts), config=config)
     with np.load(out / "segments.npz") as a, np.load(plain / "segments.npz") as b:
         assert a["vec_coef"].shape[1] == b["vec_coef"].shape[1] + 1
         assert np.array_equal(a["lex_coef_q"], b["lex_coef_q"])  # lexical heads: Slavic rows only
@@ -368,7 +381,7 @@ def test_memory_returns_the_label_share_of_the_nearest_segments(tmp_path: Path):
     data = read_segments(corpus)
     vectors = fake_vectors(data.texts)
     out = tmp_path / "model"
-    config = SegmentConfig(memory_k=3, memory_weights=(0.5,))
+    config = SegmentConfig(memory_k=3, memory_weights=(0.5,), extra_weight=0.0)
     train_segment_model(corpus, out, folds=0, vectors=vectors, config=config)
     model = SegmentTechniqueModel.load(out)
     clf = model.classifier
@@ -389,7 +402,11 @@ def test_memory_returns_the_label_share_of_the_nearest_segments(tmp_path: Path):
     assert again.predict(texts, "pl", fake_vectors(texts)) == model.predict(texts, "pl", fake_vectors(texts))
     no_memory = tmp_path / "plain"
     train_segment_model(
-        corpus, no_memory, folds=0, vectors=vectors, config=SegmentConfig(memory_weights=(0.0,))
+        corpus,
+        no_memory,
+        folds=0,
+        vectors=vectors,
+        config=SegmentConfig(memory_weights=(0.0,), extra_weight=0.0),
     )
     with np.load(no_memory / "segments.npz") as arrays:
         assert "memory_vectors" not in arrays.files
