@@ -410,3 +410,21 @@ def test_memory_returns_the_label_share_of_the_nearest_segments(tmp_path: Path):
     )
     with np.load(no_memory / "segments.npz") as arrays:
         assert "memory_vectors" not in arrays.files
+
+
+def test_an_artifact_from_before_the_english_rows_still_loads(tmp_path: Path):
+    import json
+
+    corpus = write_corpus(tmp_path / "corpus")
+    data = read_segments(corpus)
+    out = tmp_path / "old"
+    config = SegmentConfig(extra_weight=0.0)
+    train_segment_model(corpus, out, folds=0, vectors=fake_vectors(data.texts), config=config)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("extra_weight", "extra_language", "memory_k", "memory_weights"):
+        del manifest["config"][key]  # what format-1 manifests of round 2 hold
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    model = SegmentTechniqueModel.load(out)
+    assert model.classifier.dense_languages == ("bg", "pl", "ru")
+    texts = [text for text, _ in LINES["BG"]]
+    assert len(model.predict(texts, "bg", fake_vectors(texts))) == 4

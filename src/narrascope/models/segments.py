@@ -539,7 +539,8 @@ class SegmentTechniqueModel:
     def load(cls, folder: Path | None = None) -> SegmentTechniqueModel:
         folder = Path(folder) if folder is not None else cls.default_folder()
         manifest = read_manifest(folder, MODEL_NAME, ARTIFACT_FORMAT)
-        config = SegmentConfig(**manifest.config)
+        # artifacts written before the English rows and the memory had neither
+        config = SegmentConfig(**{"extra_weight": 0.0, "memory_weights": (0.0,), **manifest.config})
         with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as arrays:
             classifier = SegmentClassifier.from_arrays(
                 arrays, manifest.extra("labels", []), manifest.extra("languages", []), config
