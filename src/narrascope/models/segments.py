@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold
 
 from narrascope.models.artifacts import artifact_dir
@@ -61,22 +62,67 @@ class SegmentConfig:
     # its own threshold; below, the threshold of the pooled languages is used
     min_positives: int = 5
     inner_folds: int = 3
+    # row weight of training-only rows in another language (English PTC sentences) in the
+    # e5 heads; 0 = none. Those rows get their own language column, never served.
+    # 0.3 beat 1 on the inner folds of all five outer folds (docs/BENCHMARKS.md, issue 15
+    # round 3); training reads the PTC corpus beside the Slavic one.
+    extra_weight: float = 0.3
+    extra_language: str = "en"
+    # nearest-neighbour memory of the labelled segments (e5 cosine, any language): its
+    # label shares are blended into the fused score with the weight of this grid that
+    # gives the best mean inner average precision. Off in the shipped model (alone it
+    # did not meet the Russian bar); e.g. (0.0, 0.15, 0.3, 0.5, 0.7) to try it.
+    memory_k: int = 20
+    memory_weights: tuple[float, ...] = (0.0,)
 
 
-def _fit_heads(X: Any, Y: np.ndarray, C: float, solver: str) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class ExtraRows:
+    """Training-only rows for the e5 heads (English PTC sentences, issue 15): never scored,
+    never calibrated on. ``known[i, j]`` False means row ``i`` says nothing about label
+    ``j`` (a merged PTC class, a technique PTC does not annotate): the row is left out of
+    that label's head instead of being taken as a negative."""
+
+    vectors: np.ndarray
+    Y: np.ndarray
+    known: np.ndarray
+
+    def __post_init__(self) -> None:
+        if not (len(self.vectors) == len(self.Y) == len(self.known)):
+            raise ValueError("extra rows: vectors, Y and known must have the same number of rows")
+
+
+def _fit_heads(
+    X: Any,
+    Y: np.ndarray,
+    C: float,
+    solver: str,
+    weights: np.ndarray | None = None,
+    known: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """One balanced L2 logistic regression per column of ``Y``; constant heads for
-    columns without both classes."""
+    columns without both classes. With row ``weights`` the classes are balanced on the
+    weighted counts; ``known`` (rows x columns, bool) leaves rows out of a column's head."""
     coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
     intercept = np.full(Y.shape[1], -30.0, dtype=np.float32)
     for j in range(Y.shape[1]):
-        y = Y[:, j]
+        rows = np.ones(len(Y), bool) if known is None else np.asarray(known[:, j], bool)
+        y = Y[rows, j]
         if y.min() == y.max():
             intercept[j] = 30.0 if y.min() == 1 else -30.0
             continue
+        X_j = X if known is None else X[rows]
         dual = solver == "liblinear" and X.shape[1] > X.shape[0]
-        model = LogisticRegression(
-            C=C, class_weight="balanced", solver=solver, dual=dual, max_iter=2000, random_state=0
-        ).fit(X, y)
+        if weights is None:
+            model = LogisticRegression(
+                C=C, class_weight="balanced", solver=solver, dual=dual, max_iter=2000, random_state=0
+            ).fit(X_j, y)
+        else:
+            w = weights[rows]
+            pos, neg = w[y == 1].sum(), w[y == 0].sum()
+            w = w * np.where(y == 1, (pos + neg) / (2 * pos), (pos + neg) / (2 * neg))
+            model = LogisticRegression(C=C, solver=solver, dual=dual, max_iter=2000, random_state=0)
+            model.fit(X_j, y, sample_weight=w)
         coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
     return coef, intercept
 
@@ -163,10 +209,19 @@ class SegmentClassifier:
         self.platt_b_: np.ndarray | None = None
         self.thresholds_: np.ndarray | None = None
         self._lex_by_feature: np.ndarray | None = None
+        # memory: unit e5 vectors as int8 (x 127) and their 0/1 labels
+        self.memory_vectors_: np.ndarray | None = None
+        self.memory_labels_: np.ndarray | None = None
+        self.memory_weight_: float = 0.0
 
     # -- heads -------------------------------------------------------------------------
     def _fit_heads(
-        self, texts: Sequence[str], languages: Sequence[str], Y: np.ndarray, vectors: np.ndarray | None
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str],
+        Y: np.ndarray,
+        vectors: np.ndarray | None,
+        extra: ExtraRows | None = None,
     ) -> None:
         cfg = self.config
         self.featurizer_ = LexicalFeaturizer(cfg.word_features, cfg.char_features).fit(texts)
@@ -176,13 +231,27 @@ class SegmentClassifier:
         )
         if cfg.use_vectors and vectors is not None:
             v = np.asarray(vectors, dtype=np.float32)
+            # standardised on this model's own languages only: the served inputs
             self.vec_mean_ = v.mean(axis=0)
             self.vec_scale_ = v.std(axis=0) + 1e-6
-            self.vec_coef_, self.vec_intercept_ = _fit_heads(
-                self._dense(v, languages), Y, cfg.vector_C, "lbfgs"
-            )
+            X = self._dense(v, languages)
+            if extra is not None and cfg.extra_weight > 0 and len(extra.Y):
+                X_extra = self._dense(extra.vectors, [cfg.extra_language] * len(extra.Y))
+                self.vec_coef_, self.vec_intercept_ = _fit_heads(
+                    np.vstack([X, X_extra]),
+                    np.vstack([Y, extra.Y]),
+                    cfg.vector_C,
+                    "lbfgs",
+                    weights=np.r_[np.ones(len(Y)), np.full(len(extra.Y), cfg.extra_weight)],
+                    known=np.vstack([np.ones(Y.shape, bool), extra.known]),
+                )
+            else:
+                self.vec_coef_, self.vec_intercept_ = _fit_heads(X, Y, cfg.vector_C, "lbfgs")
+            self.memory_vectors_ = _unit_int8(v)
+            self.memory_labels_ = np.asarray(Y, np.int8)
         else:
             self.vec_coef_ = self.vec_intercept_ = self.vec_mean_ = self.vec_scale_ = None
+            self.memory_vectors_ = self.memory_labels_ = None
 
     def _lexical(self, texts: Sequence[str], languages: Sequence[str]) -> sp.csr_matrix:
         assert self.featurizer_ is not None
@@ -192,7 +261,14 @@ class SegmentClassifier:
     def _dense(self, vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         assert self.vec_mean_ is not None and self.vec_scale_ is not None
         z = (np.asarray(vectors, dtype=np.float32) - self.vec_mean_) / self.vec_scale_
-        return np.hstack([z, language_one_hot(languages, self.languages)])
+        return np.hstack([z, language_one_hot(languages, self.dense_languages)])
+
+    @property
+    def dense_languages(self) -> tuple[str, ...]:
+        """The e5 heads' language columns: the served languages, then the training-only one."""
+        if self.config.extra_weight > 0:
+            return (*self.languages, self.config.extra_language)
+        return self.languages
 
     @property
     def has_vectors(self) -> bool:
@@ -215,6 +291,23 @@ class SegmentClassifier:
             return lex, None
         vec = sigmoid(self._dense(vectors, languages) @ self.vec_coef_.T + self.vec_intercept_)
         return lex, vec
+
+    def memory_proba(self, vectors: np.ndarray) -> np.ndarray:
+        """Per label, the share of the ``memory_k`` most similar labelled segments that carry it."""
+        assert self.memory_vectors_ is not None and self.memory_labels_ is not None
+        k = min(self.config.memory_k, len(self.memory_labels_))
+        # int8 x int8 -> cosine x 127²; the ranking is all that matters
+        sims = _unit_int8(vectors).astype(np.float32) @ self.memory_vectors_.T.astype(np.float32)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        return self.memory_labels_[top].mean(axis=1).astype(np.float32)
+
+    def fuse(self, lex: np.ndarray, vec: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """The fused raw score: mean of the lexical and e5 heads, blended with the memory."""
+        fused = (lex + vec) / 2
+        w = self.memory_weight_
+        if w > 0 and self.memory_vectors_ is not None:
+            fused = (1 - w) * fused + w * self.memory_proba(vectors)
+        return fused
 
     # -- calibration -------------------------------------------------------------------
     def calibrate(self, raw: np.ndarray, languages: Sequence[str], mode: str) -> np.ndarray:
@@ -258,10 +351,13 @@ class SegmentClassifier:
         Y: np.ndarray,
         vectors: np.ndarray | None,
         groups: Sequence[str],
+        extra: ExtraRows | None = None,
     ) -> SegmentClassifier:
-        raw = self.inner_scores(texts, languages, Y, vectors, groups)
+        """``extra`` rows join the e5 heads of every inner and the final fit (with
+        ``config.extra_weight``); calibration and thresholds see only this model's rows."""
+        raw = self.inner_scores(texts, languages, Y, vectors, groups, extra)
         self._fit_calibration(raw, languages, Y)
-        self._fit_heads(texts, languages, Y, vectors)
+        self._fit_heads(texts, languages, Y, vectors, extra)
         return self
 
     def inner_scores(
@@ -271,24 +367,32 @@ class SegmentClassifier:
         Y: np.ndarray,
         vectors: np.ndarray | None,
         groups: Sequence[str],
+        extra: ExtraRows | None = None,
     ) -> dict[str, np.ndarray]:
         """Out-of-fold raw probabilities per mode on grouped inner folds (stratified by language)."""
         raw = {"lexical": np.zeros(Y.shape, np.float32)}
         use_vec = self.config.use_vectors and vectors is not None
         if use_vec:
             raw["fused"] = np.zeros(Y.shape, np.float32)
+        memory = np.zeros(Y.shape, np.float32)
         inner = SegmentClassifier(self.labels, self.languages, self.config)
         for train, test in language_folds(languages, groups, self.config.inner_folds):
             v = vectors[train] if use_vec and vectors is not None else None
-            inner._fit_heads([texts[i] for i in train], [languages[i] for i in train], Y[train], v)
+            inner._fit_heads([texts[i] for i in train], [languages[i] for i in train], Y[train], v, extra)
             lex, vec = inner.raw_proba(
                 [texts[i] for i in test],
                 [languages[i] for i in test],
                 vectors[test] if use_vec and vectors is not None else None,
             )
             raw["lexical"][test] = lex
-            if vec is not None:
+            if vec is not None and vectors is not None:
                 raw["fused"][test] = (lex + vec) / 2
+                memory[test] = inner.memory_proba(vectors[test])
+        self.memory_weight_ = 0.0
+        if use_vec:
+            self.memory_weight_ = choose_memory_weight(raw["fused"], memory, Y, languages, self.config)
+            w = self.memory_weight_
+            raw["fused"] = (1 - w) * raw["fused"] + w * memory
         return raw
 
     def predict_proba(
@@ -296,9 +400,9 @@ class SegmentClassifier:
     ) -> tuple[np.ndarray, str]:
         """Calibrated probabilities (rows x labels) and the mode used."""
         lex, vec = self.raw_proba(texts, languages, vectors)
-        if vec is None:
+        if vec is None or vectors is None:
             return self.calibrate(lex, languages, "lexical"), "lexical"
-        return self.calibrate((lex + vec) / 2, languages, "fused"), "fused"
+        return self.calibrate(self.fuse(lex, vec, vectors), languages, "fused"), "fused"
 
     def threshold(self, language: str, mode: str) -> np.ndarray:
         check_is_fitted(self, "thresholds_")
@@ -328,6 +432,12 @@ class SegmentClassifier:
             )
             arrays.update(vec_coef=self.vec_coef_.astype(np.float16), vec_intercept=self.vec_intercept_)
             arrays.update(vec_mean=self.vec_mean_, vec_scale=self.vec_scale_)
+        if self.memory_weight_ > 0 and self.memory_vectors_ is not None and self.memory_labels_ is not None:
+            # labels as bits: 26 columns in 4 bytes a row
+            arrays.update(
+                memory_vectors=self.memory_vectors_, memory_weight=np.asarray(self.memory_weight_, np.float32)
+            )
+            arrays.update(memory_labels=np.packbits(self.memory_labels_.astype(bool), axis=1))
         return arrays
 
     @classmethod
@@ -345,6 +455,11 @@ class SegmentClassifier:
             self.vec_coef_ = data["vec_coef"].astype(np.float32)
             self.vec_intercept_ = data["vec_intercept"].astype(np.float32)
             self.vec_mean_, self.vec_scale_ = data["vec_mean"], data["vec_scale"]
+        if "memory_vectors" in data:
+            self.memory_vectors_ = data["memory_vectors"].astype(np.int8)
+            bits = np.unpackbits(data["memory_labels"], axis=1, count=len(self.labels))
+            self.memory_labels_ = bits.astype(np.int8)
+            self.memory_weight_ = float(data["memory_weight"])
         return self
 
     def quantised(self) -> SegmentClassifier:
@@ -355,6 +470,37 @@ class SegmentClassifier:
         if self.vec_coef_ is not None:
             self.vec_coef_ = self.vec_coef_.astype(np.float16).astype(np.float32)
         return self
+
+
+def _unit_int8(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length rows rounded to int8 (x 127): a quarter of float32 for the memory."""
+    v = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return np.round(127 * v / np.where(norms > 0, norms, 1.0)).astype(np.int8)
+
+
+def choose_memory_weight(
+    fused: np.ndarray, memory: np.ndarray, Y: np.ndarray, languages: Sequence[str], config: SegmentConfig
+) -> float:
+    """The blend weight of the grid with the best mean average precision of the inner
+    out-of-fold scores over (language, label) pairs with positives; ties: the smaller."""
+    lang = np.asarray(languages)
+    pairs = [
+        (rows, j)
+        for code in sorted(set(languages))
+        for rows in [lang == code]
+        for j in range(Y.shape[1])
+        if 0 < Y[rows, j].sum() < rows.sum()
+    ]
+    if not pairs:
+        return 0.0
+    best, best_ap = 0.0, -1.0
+    for w in config.memory_weights:
+        blended = (1 - w) * fused + w * memory
+        ap = float(np.mean([average_precision_score(Y[rows, j], blended[rows, j]) for rows, j in pairs]))
+        if ap > best_ap + 1e-9:
+            best, best_ap = float(w), ap
+    return best
 
 
 def _quantise(coef: np.ndarray, name: str) -> dict[str, np.ndarray]:
@@ -393,7 +539,8 @@ class SegmentTechniqueModel:
     def load(cls, folder: Path | None = None) -> SegmentTechniqueModel:
         folder = Path(folder) if folder is not None else cls.default_folder()
         manifest = read_manifest(folder, MODEL_NAME, ARTIFACT_FORMAT)
-        config = SegmentConfig(**manifest.config)
+        # artifacts written before the English rows and the memory had neither
+        config = SegmentConfig(**{"extra_weight": 0.0, "memory_weights": (0.0,), **manifest.config})
         with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as arrays:
             classifier = SegmentClassifier.from_arrays(
                 arrays, manifest.extra("labels", []), manifest.extra("languages", []), config

@@ -27,6 +27,7 @@ from narrascope.models.linear import sigmoid
 from narrascope.models.segments import (
     ANY,
     MODES,
+    ExtraRows,
     SegmentClassifier,
     SegmentConfig,
     _fit_heads,
@@ -34,6 +35,7 @@ from narrascope.models.segments import (
     save_classifier,
 )
 from narrascope.models.training import training_manifest
+from narrascope.nlp.segment import split_sentences
 from narrascope.taxonomy.techniques import persuasion_techniques
 
 SEED = 0
@@ -43,6 +45,9 @@ LEAD_CHARS = 2_400
 """Segments starting before this offset count as "in the article's lead" (≈360 words, the
 part the pipeline embeds anyway) when CV simulates missing vectors."""
 DATA_NAME = "the Slavic persuasion corpus (LREC 2026)"
+PTC_FOLDER = "ptc-semeval2020-task11"
+"""English training-only rows: the PTC corpus, looked for beside the Slavic corpus."""
+PTC_MIN_WORDS = 3
 
 
 @dataclass
@@ -92,6 +97,71 @@ def read_segments(folder: Path, languages: Sequence[str] = LANGUAGES) -> Segment
     if not data.texts:
         raise ValueError(f"{folder}: no <LANG>/train.csv or valid.csv with segments ({', '.join(languages)})")
     return data
+
+
+@dataclass
+class PtcRows:
+    texts: list[str]
+    documents: list[str]
+    Y: np.ndarray
+    known: np.ndarray
+    hashes: dict[str, str]
+
+
+def read_ptc_rows(folder: Path, labels: Sequence[str]) -> PtcRows:
+    """Sentences (≥ 3 words, the project's splitter) of the PTC training articles with the
+    product labels of the spans overlapping them (``train-task2-TC.labels``).
+
+    A PTC label maps to a product label only where the taxonomy gives exactly one
+    technique for it; a merged PTC class (Whataboutism/Straw Man/Red Herring,
+    Bandwagon/Reductio) says one of its members is there without saying which, so those
+    members are *unknown* for the sentence, and the techniques PTC does not annotate are
+    unknown for every sentence. A sentence with any span is a yes for ``any``."""
+    scheme = persuasion_techniques()
+    index = {label: j for j, label in enumerate(labels)}
+    members: dict[str, list[str]] = {}
+    for label in labels:
+        ptc = scheme.to_ptc(label) if label != ANY else None
+        if ptc:
+            members.setdefault(ptc, []).append(label)
+    never = [index[label] for label in labels if label != ANY and not scheme.to_ptc(label)]
+    span_file = Path(folder) / "train-task2-TC.labels"
+    if not span_file.is_file():
+        raise ValueError(f"{folder}: no train-task2-TC.labels (the PTC corpus)")
+    raw = span_file.read_bytes()
+    hashes = {"ptc/train-task2-TC.labels": hashlib.sha256(raw).hexdigest()}
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for line in raw.decode("utf-8").splitlines():
+        article, ptc_label, start, end = line.split("\t")
+        if ptc_label not in members:
+            raise ValueError(f"{span_file}: unknown PTC label {ptc_label!r}")
+        spans.setdefault(article, []).append((ptc_label, int(start), int(end)))
+    texts, documents, rows, known = [], [], [], []
+    articles = hashlib.sha256()
+    for path in sorted((Path(folder) / "train-articles").glob("article*.txt")):
+        article = path.stem.removeprefix("article")
+        text = path.read_bytes()
+        articles.update(text)
+        for sentence in split_sentences(text.decode("utf-8")):
+            if len(sentence.text.split()) < PTC_MIN_WORDS:
+                continue
+            y, k = np.zeros(len(labels), np.int8), np.ones(len(labels), bool)
+            k[never] = False
+            for ptc_label, span_start, span_end in spans.get(article, []):
+                if span_start < sentence.end and span_end > sentence.start:
+                    y[index[ANY]] = 1
+                    if len(members[ptc_label]) == 1:
+                        y[index[members[ptc_label][0]]] = 1
+                    else:
+                        k[[index[m] for m in members[ptc_label]]] = False
+            texts.append(sentence.text)
+            documents.append(article)
+            rows.append(y)
+            known.append(k | (y == 1))
+    if not texts:
+        raise ValueError(f"{folder}: no PTC sentences (train-articles/article*.txt)")
+    hashes["ptc/train-articles"] = articles.hexdigest()
+    return PtcRows(texts, documents, np.asarray(rows), np.asarray(known), hashes)
 
 
 def label_matrix(techniques: Sequence[Sequence[str]], labels: Sequence[str]) -> np.ndarray:
@@ -189,6 +259,7 @@ def cross_validate_model(
     folds: list[tuple[np.ndarray, np.ndarray]],
     *,
     pooled: bool = True,
+    extra: ExtraRows | None = None,
     console: Console | None = None,
 ) -> OutOfFold:
     labels = (*persuasion_techniques().labels(), ANY)
@@ -211,11 +282,14 @@ def cross_validate_model(
                 Y[tr],
                 vectors[tr] if vectors is not None else None,
                 [data.groups[i] for i in tr],
+                extra,  # in every training fold; never scored
             )
             clf.quantised()
             te_texts, te_langs = [data.texts[i] for i in te], [data.languages[i] for i in te]
-            lex, vec = clf.raw_proba(te_texts, te_langs, vectors[te] if vectors is not None else None)
-            for mode, raw in (("lexical", lex), ("fused", None if vec is None else (lex + vec) / 2)):
+            te_vectors = vectors[te] if vectors is not None else None
+            lex, vec = clf.raw_proba(te_texts, te_langs, te_vectors)
+            fused = None if vec is None or te_vectors is None else clf.fuse(lex, vec, te_vectors)
+            for mode, raw in (("lexical", lex), ("fused", fused)):
                 if raw is None:
                     continue
                 p = clf.calibrate(raw, te_langs, mode)
@@ -236,6 +310,7 @@ def evaluate(
     *,
     pooled: bool = True,
     baselines: bool = True,
+    extra: ExtraRows | None = None,
     console: Console | None = None,
 ) -> dict[str, Any]:
     """Per language: always-yes, TF-IDF LR and the model (lexical, fused, lead-only vectors)
@@ -244,7 +319,7 @@ def evaluate(
     techniques = labels[:-1]
     Y = label_matrix(data.techniques, labels)
     folds = language_folds(data.languages, data.groups, n_folds)
-    oof = cross_validate_model(data, vectors, config, folds, pooled=pooled, console=console)
+    oof = cross_validate_model(data, vectors, config, folds, pooled=pooled, extra=extra, console=console)
     systems: dict[str, np.ndarray] = dict(oof.decisions)
     if "fused" in oof.decisions:
         # vectors only for segments in the article's lead, lexical heads for the rest
@@ -317,10 +392,13 @@ def train_segment_model(
     folds: int = 5,
     config: SegmentConfig | None = None,
     vectors: np.ndarray | None = None,
+    extra: ExtraRows | None = None,
     console: Console | None = None,
 ) -> ArtifactManifest:
     """Cross-validate (when ``folds`` > 1), fit on every segment, save the artifact.
-    ``vectors`` (rows of the corpus in reading order) skip the embedder (tests)."""
+    ``vectors`` (rows of the corpus in reading order) skip the embedder (tests), and so
+    does ``extra`` for the English PTC rows (otherwise read from ``<data>/../ptc-semeval2020-task11``
+    when ``config.extra_weight`` > 0)."""
     console = console or Console(stderr=True)
     started = time.time()
     config = config or SegmentConfig()
@@ -331,9 +409,18 @@ def train_segment_model(
         vectors = embed_segments(data.texts, cache_path, console)
     if not config.use_vectors:
         vectors = None
+    labels = (*persuasion_techniques().labels(), ANY)
+    ptc_hashes: dict[str, str] = {}
+    if vectors is None or config.extra_weight <= 0:
+        extra = None
+    elif extra is None:
+        ptc = read_ptc_rows(Path(data_dir).parent / PTC_FOLDER, labels)
+        console.print(f"{len(ptc.texts)} English PTC sentences as training-only rows")
+        extra = ExtraRows(embed_segments(ptc.texts, cache_path, console), ptc.Y, ptc.known)
+        ptc_hashes = ptc.hashes
     cv: dict[str, Any] = {}
     if folds > 1:
-        cv = evaluate(data, vectors, config, folds, console=console)
+        cv = evaluate(data, vectors, config, folds, extra=extra, console=console)
         for code, entry in cv.items():
             best = entry.get("fused", entry["lexical"])
             console.print(
@@ -341,16 +428,21 @@ def train_segment_model(
                 f"(always-yes {entry['always_yes']['any_f1']:.3f}), "
                 f"macro-F1 {best['macro_f1']:.3f} (TF-IDF {entry['tfidf']['macro_f1']:.3f})"
             )
-    labels = (*persuasion_techniques().labels(), ANY)
     clf = SegmentClassifier(labels, tuple(sorted(set(data.languages))), config)
-    clf.fit(data.texts, data.languages, label_matrix(data.techniques, labels), vectors, data.groups)
-    trained_on = {
+    clf.fit(data.texts, data.languages, label_matrix(data.techniques, labels), vectors, data.groups, extra)
+    trained_on: dict[str, Any] = {
         "name": DATA_NAME,
         "data": str(data_dir),
         "segments": len(data),
         "documents": len(set(data.groups)),
-        "sha256": data.hashes,
+        "sha256": {**data.hashes, **ptc_hashes},
     }
+    if extra is not None:
+        trained_on["extra_rows"] = {
+            "name": "PTC (SemEval 2020 task 11) training articles, English sentences, e5 heads only",
+            "rows": len(extra.Y),
+            "weight": config.extra_weight,
+        }
     manifest = training_manifest("narrascope-segments", trained_on, started, cv)
     save_classifier(clf, out_dir, manifest)
     console.print(f"segment technique model written to {out_dir} in {time.time() - started:.0f}s")
