@@ -614,6 +614,8 @@ class SegmentTechniqueModel:
             return f"segment technique model trained on {data} ({language}); not cross-validated"
         fused, lexical = cv.get("fused", {}), cv.get("lexical", {})
         n = cv.get("segments", "?")
+        if self.manifest.config.get("extra_weight"):
+            data += " (and English PTC sentences in the e5 heads)"
         return (
             f"segment-level detector trained on {data}, {n} {language} segments; grouped "
             f"{cv.get('folds', 5)}-fold CV by document: any-technique F1 {fused.get('any_f1', 0):.2f} "
