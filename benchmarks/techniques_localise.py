@@ -51,6 +51,14 @@ MIN_WORDS = (1, 2, 3)
 MAX_WORDS = (3, 5, 8, 12, 20, 40, 1000)  # 1000 with share 1.0 = the whole sentence
 RULES = [LocaliseRule(s, lo, hi) for s, lo, hi in itertools.product(SHARES, MIN_WORDS, MAX_WORDS) if lo <= hi]
 _WORD = re.compile(r"\w")
+# With --fixed-rules: these rules are also scored on the outer test folds, as reported points
+# (what a short highlight would give), never used to choose anything.
+FIXED_RULES = {
+    "fixed_0.5_1_3": LocaliseRule(0.5, 1, 3),
+    "fixed_0.5_1_8": LocaliseRule(0.5, 1, 8),
+    "fixed_0.8_1_12": LocaliseRule(0.8, 1, 12),
+    "fixed_0.9_1_20": LocaliseRule(0.9, 1, 20),
+}
 
 
 @dataclass
@@ -82,11 +90,15 @@ def build_segments(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int
     return out
 
 
-def gold_in(spans: Sequence[tuple[int, int, str]], technique: str, start: int, end: int) -> list[tuple[int, int]]:
+def gold_in(
+    spans: Sequence[tuple[int, int, str]], technique: str, start: int, end: int
+) -> list[tuple[int, int]]:
     """The gold spans of ``technique`` clipped to ``[start, end)``, merged."""
     scheme = persuasion_techniques()
     cut = sorted(
-        (max(a, start), min(b, end)) for a, b, t in spans if scheme.from_ptc(t) == technique and a < end and b > start
+        (max(a, start), min(b, end))
+        for a, b, t in spans
+        if scheme.from_ptc(t) == technique and a < end and b > start
     )
     merged: list[list[int]] = []
     for a, b in cut:
@@ -132,7 +144,9 @@ def pairs_for(
     return out
 
 
-def labeled(ids: Sequence[str], seg: Segments, pairs: Sequence[Pair], spans: Sequence[tuple[int, int] | None]) -> list[TechniqueLabel]:
+def labeled(
+    ids: Sequence[str], seg: Segments, pairs: Sequence[Pair], spans: Sequence[tuple[int, int] | None]
+) -> list[TechniqueLabel]:
     return [
         TechniqueLabel(ids[seg.article[p.row]], s[0], s[1], p.technique)
         for p, s in zip(pairs, spans, strict=True)
@@ -140,7 +154,9 @@ def labeled(ids: Sequence[str], seg: Segments, pairs: Sequence[Pair], spans: Seq
     ]
 
 
-def gold_labels(ids: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]], articles: Sequence[int]) -> list[TechniqueLabel]:
+def gold_labels(
+    ids: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]], articles: Sequence[int]
+) -> list[TechniqueLabel]:
     scheme = persuasion_techniques()
     return [TechniqueLabel(ids[a], s, e, scheme.from_ptc(t)) for a in articles for s, e, t in spans[a]]
 
@@ -174,8 +190,13 @@ def random_window(p: Pair, n_words: int, rng: np.random.Generator) -> tuple[int,
 
 
 def score_systems(
-    pairs: Sequence[Pair], found: dict[str, list[tuple[int, int] | None]], seg: Segments,
-    spans: Sequence[Sequence[tuple[int, int, str]]], ids: Sequence[str], gold: list[TechniqueLabel], articles: list[str],
+    pairs: Sequence[Pair],
+    found: dict[str, list[tuple[int, int] | None]],
+    seg: Segments,
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    ids: Sequence[str],
+    gold: list[TechniqueLabel],
+    articles: list[str],
 ) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for name, predicted in found.items():
@@ -195,7 +216,9 @@ def score_systems(
         out[name] = {
             "pairs": len(pairs),
             "no_span": sum(s is None for s in predicted),
-            "mean_words": float(np.mean([len(_words_in(p, s)) for p, s in zip(pairs, predicted, strict=True) if s])),
+            "mean_words": float(
+                np.mean([len(_words_in(p, s)) for p, s in zip(pairs, predicted, strict=True) if s])
+            ),
             "char_p": float(np.mean(macro_p)),
             "char_r": float(np.mean(macro_r)),
             "char_f1": float(np.mean(macro_f)),
@@ -215,8 +238,15 @@ def _words_in(p: Pair, s: tuple[int, int]) -> list[tuple[int, int]]:
 
 
 def run_fold(
-    fold: int, train_articles: np.ndarray, test_articles: np.ndarray, seg: Segments,
-    spans: Sequence[Sequence[tuple[int, int, str]]], ids: Sequence[str], labels: tuple[str, ...], config: SegmentConfig,
+    fold: int,
+    train_articles: np.ndarray,
+    test_articles: np.ndarray,
+    seg: Segments,
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    ids: Sequence[str],
+    labels: tuple[str, ...],
+    config: SegmentConfig,
+    fixed: bool = False,
 ) -> dict[str, Any]:
     t0 = time.time()
     in_train = set(train_articles.tolist())
@@ -235,7 +265,9 @@ def run_fold(
         inner._fit_heads([texts[i] for i in itr], ["en"] * len(itr), Y[rows][itr], None)
         raw[ite] = inner.raw_proba([texts[i] for i in ite], ["en"] * len(ite), None)[0]
         inner_pairs.extend(pairs_for(inner, seg, [rows[i] for i in ite], labels))
-    rule, inner_f1, per_technique = choose_rule(inner_pairs, gold_labels(ids, spans, train_articles), ids, seg)
+    rule, inner_f1, per_technique = choose_rule(
+        inner_pairs, gold_labels(ids, spans, train_articles), ids, seg
+    )
     clf._fit_calibration({"lexical": raw}, langs, Y[rows])
     clf._fit_heads(texts, langs, Y[rows], None)
     clf.quantised()
@@ -247,12 +279,25 @@ def run_fold(
     localised = [localise(p.words, p.scores, rule) for p in pairs]
     by_technique = [localise(p.words, p.scores, per_technique.get(p.technique, rule)) for p in pairs]
     whole = [(seg.start[p.row], seg.end[p.row]) for p in pairs]
-    rand = [random_window(p, len(_words_in(p, s)) if s else 0, rng) for p, s in zip(pairs, localised, strict=True)]
+    rand = [
+        random_window(p, len(_words_in(p, s)) if s else 0, rng) for p, s in zip(pairs, localised, strict=True)
+    ]
     gold = gold_labels(ids, spans, test_articles)
     articles = [ids[a] for a in test_articles]
-    oracle = score_systems(
-        pairs, {"localised": localised, "localised_per_technique": by_technique, "whole_sentence": whole, "random_window": rand}, seg, spans, ids, gold, articles
-    )
+    systems = {
+        "localised": localised,
+        "localised_per_technique": by_technique,
+        "whole_sentence": whole,
+        "random_window": rand,
+    }
+    if fixed:
+        for name, fixed_rule in FIXED_RULES.items():
+            systems[name] = [localise(p.words, p.scores, fixed_rule) for p in pairs]
+            systems[name.replace("fixed", "random")] = [
+                random_window(p, len(_words_in(p, s)) if s else 0, rng)
+                for p, s in zip(pairs, systems[name], strict=True)
+            ]
+    oracle = score_systems(pairs, systems, seg, spans, ids, gold, articles)
 
     # end to end: the classifier's decisions on every test sentence
     proba, mode = clf.predict_proba([seg.text[r] for r in test_rows], ["en"] * len(test_rows), None)
@@ -277,11 +322,20 @@ def run_fold(
             if found is not None:
                 e2e_per.append(TechniqueLabel(doc, found[0] + seg.start[r], found[1] + seg.start[r], t))
     end_to_end = {}
-    for name, pred in (("localised", e2e_loc), ("localised_per_technique", e2e_per), ("whole_sentence", e2e_whole)):
+    for name, pred in (
+        ("localised", e2e_loc),
+        ("localised_per_technique", e2e_per),
+        ("whole_sentence", e2e_whole),
+    ):
         si, lab = span_f1(gold, pred, articles), labeled_span_f1(gold, pred, articles)
         end_to_end[name] = {
-            "spans": len(pred), "span_p": si.precision, "span_r": si.recall, "span_f1": si.f1,
-            "labeled_p": lab.precision, "labeled_r": lab.recall, "labeled_f1": lab.f1,
+            "spans": len(pred),
+            "span_p": si.precision,
+            "span_r": si.recall,
+            "span_f1": si.f1,
+            "labeled_p": lab.precision,
+            "labeled_r": lab.recall,
+            "labeled_f1": lab.f1,
         }
     print(
         f"fold {fold}: rule {rule} (inner labeled F1 {inner_f1:.3f}); {len(pairs)} pairs; "
@@ -291,9 +345,14 @@ def run_fold(
         flush=True,
     )
     return {
-        "rule": asdict(rule), "inner_labeled_f1": inner_f1, "per_technique_rules": {t: asdict(r) for t, r in per_technique.items()}, "oracle": oracle, "end_to_end": end_to_end,
-        "oracle_labels": {name: [asdict(x) for x in labeled(ids, seg, pairs, found)] for name, found in
-                          (("localised", localised), ("localised_per_technique", by_technique), ("whole_sentence", whole), ("random_window", rand))},
+        "rule": asdict(rule),
+        "inner_labeled_f1": inner_f1,
+        "per_technique_rules": {t: asdict(r) for t, r in per_technique.items()},
+        "oracle": oracle,
+        "end_to_end": end_to_end,
+        "oracle_labels": {
+            name: [asdict(x) for x in labeled(ids, seg, pairs, found)] for name, found in systems.items()
+        },
         "e2e_labels": {
             "localised": [asdict(x) for x in e2e_loc],
             "localised_per_technique": [asdict(x) for x in e2e_per],
@@ -311,18 +370,28 @@ def pooled(result: list[dict[str, Any]], key: str, gold: list[TechniqueLabel]) -
         scores = "oracle" if key == "oracle_labels" else "end_to_end"
         folds = [f[scores][name]["labeled_f1"] for f in result]
         out[name] = {
-            "span_p": si.precision, "span_r": si.recall, "span_f1": si.f1, "labeled_p": lab.precision,
-            "labeled_r": lab.recall, "labeled_f1": lab.f1, "labeled_fold_sd": float(np.std(folds, ddof=1)) if len(folds) > 1 else 0.0,
+            "span_p": si.precision,
+            "span_r": si.recall,
+            "span_f1": si.f1,
+            "labeled_p": lab.precision,
+            "labeled_r": lab.recall,
+            "labeled_f1": lab.f1,
+            "labeled_fold_sd": float(np.std(folds, ddof=1)) if len(folds) > 1 else 0.0,
         }
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("../shared/data/ptc-semeval2020-task11"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only-folds", type=int, default=0, help="run only the first N folds (smoke test)")
     parser.add_argument("--articles", type=int, default=0, help="use only the first N articles (smoke test)")
+    parser.add_argument(
+        "--fixed-rules", action="store_true", help="also score FIXED_RULES on the outer folds"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     corpus = read_ptc(args.data)
@@ -333,36 +402,56 @@ def main() -> None:
     scheme = persuasion_techniques()
     labels = tuple(sorted({scheme.from_ptc(t) for t in TECHNIQUES}))
     config = SegmentConfig(use_vectors=False)
-    print(f"{len(corpus.ids)} articles, {len(seg.text)} sentences, "
-          f"{sum(bool(x) for x in seg.labels)} with a technique, {sum(len(x) for x in seg.labels)} gold pairs", flush=True)
+    print(
+        f"{len(corpus.ids)} articles, {len(seg.text)} sentences, "
+        f"{sum(bool(x) for x in seg.labels)} with a technique, {sum(len(x) for x in seg.labels)} gold pairs",
+        flush=True,
+    )
     result = []
     splits = fold_assignment(corpus.ids, args.folds)
     for fold, (train, test) in enumerate(splits[: args.only_folds or None], start=1):
-        result.append(run_fold(fold, train, test, seg, corpus.spans, corpus.ids, labels, config))
+        result.append(
+            run_fold(fold, train, test, seg, corpus.spans, corpus.ids, labels, config, args.fixed_rules)
+        )
     done = {a for _, test in splits[: len(result)] for a in test.tolist()}
     gold = gold_labels(corpus.ids, corpus.spans, sorted(done))
-    summary: dict[str, Any] = {"oracle": pooled(result, "oracle_labels", gold), "e2e": pooled(result, "e2e_labels", gold)}
+    summary: dict[str, Any] = {
+        "oracle": pooled(result, "oracle_labels", gold),
+        "e2e": pooled(result, "e2e_labels", gold),
+    }
     char: dict[str, dict[str, float]] = defaultdict(dict)
     for name in result[0]["oracle"]:
         for metric in ("char_p", "char_r", "char_f1", "char_micro_f1", "mean_words", "no_span", "pairs"):
             values = [f["oracle"][name][metric] for f in result]
-            char[name][metric] = float(np.sum(values)) if metric in ("no_span", "pairs") else float(np.mean(values))
-        char[name]["char_f1_fold_sd"] = float(np.std([f["oracle"][name]["char_f1"] for f in result], ddof=1)) if len(result) > 1 else 0.0
+            char[name][metric] = (
+                float(np.sum(values)) if metric in ("no_span", "pairs") else float(np.mean(values))
+            )
+        char[name]["char_f1_fold_sd"] = (
+            float(np.std([f["oracle"][name]["char_f1"] for f in result], ddof=1)) if len(result) > 1 else 0.0
+        )
     summary["char"] = dict(char)
     summary["rules"] = [f["rule"] for f in result]
-    print("\n| system (gold segments) | pairs | no span | words | char P | char R | char F1 (fold sd) | char micro-F1 | span F1 | labeled P | labeled R | labeled span F1 (fold sd) |")
+    print(
+        "\n| system (gold segments) | pairs | no span | words | char P | char R | char F1 (fold sd) | char micro-F1 | span F1 | labeled P | labeled R | labeled span F1 (fold sd) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, c in summary["char"].items():
         o = summary["oracle"][name]
-        print(f"| {name} | {c['pairs']:.0f} | {c['no_span']:.0f} | {c['mean_words']:.1f} | {c['char_p']:.3f} | {c['char_r']:.3f} | "
-              f"{c['char_f1']:.3f} ({c['char_f1_fold_sd']:.3f}) | {c['char_micro_f1']:.3f} | {o['span_f1']:.3f} | "
-              f"{o['labeled_p']:.3f} | {o['labeled_r']:.3f} | {o['labeled_f1']:.3f} ({o['labeled_fold_sd']:.3f}) |")
-    print("\n| system (predicted segments) | spans | span P | span R | span F1 | labeled P | labeled R | labeled span F1 (fold sd) |")
+        print(
+            f"| {name} | {c['pairs']:.0f} | {c['no_span']:.0f} | {c['mean_words']:.1f} | {c['char_p']:.3f} | {c['char_r']:.3f} | "
+            f"{c['char_f1']:.3f} ({c['char_f1_fold_sd']:.3f}) | {c['char_micro_f1']:.3f} | {o['span_f1']:.3f} | "
+            f"{o['labeled_p']:.3f} | {o['labeled_r']:.3f} | {o['labeled_f1']:.3f} ({o['labeled_fold_sd']:.3f}) |"
+        )
+    print(
+        "\n| system (predicted segments) | spans | span P | span R | span F1 | labeled P | labeled R | labeled span F1 (fold sd) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, e in summary["e2e"].items():
         n = sum(f["end_to_end"][name]["spans"] for f in result)
-        print(f"| {name} | {n} | {e['span_p']:.3f} | {e['span_r']:.3f} | {e['span_f1']:.3f} | {e['labeled_p']:.3f} | "
-              f"{e['labeled_r']:.3f} | {e['labeled_f1']:.3f} ({e['labeled_fold_sd']:.3f}) |")
+        print(
+            f"| {name} | {n} | {e['span_p']:.3f} | {e['span_r']:.3f} | {e['span_f1']:.3f} | {e['labeled_p']:.3f} | "
+            f"{e['labeled_r']:.3f} | {e['labeled_f1']:.3f} ({e['labeled_fold_sd']:.3f}) |"
+        )
     print("\nrules chosen per fold:", summary["rules"])
     for f in result:
         print("per technique:", {t: tuple(r.values()) for t, r in f["per_technique_rules"].items()})
@@ -370,9 +459,15 @@ def main() -> None:
     print("\n| technique | gold spans | localised | per-technique rule | whole sentence | random window |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for t in sorted({g.technique for g in gold}):
-        row = [labeled_span_f1(gold, [TechniqueLabel(**x) for f in result for x in f["oracle_labels"][n]], technique=t).f1
-               for n in ("localised", "localised_per_technique", "whole_sentence", "random_window")]
-        print(f"| {t} | {sum(g.technique == t for g in gold)} | " + " | ".join(f"{v:.3f}" for v in row) + " |")
+        row = [
+            labeled_span_f1(
+                gold, [TechniqueLabel(**x) for f in result for x in f["oracle_labels"][n]], technique=t
+            ).f1
+            for n in ("localised", "localised_per_technique", "whole_sentence", "random_window")
+        ]
+        print(
+            f"| {t} | {sum(g.technique == t for g in gold)} | " + " | ".join(f"{v:.3f}" for v in row) + " |"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         folds_out = [{k: v for k, v in f.items() if not k.endswith("_labels")} for f in result]
