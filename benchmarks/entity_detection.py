@@ -44,14 +44,10 @@ def _hits(spans: list[tuple[int, int]], gold: list[tuple[int, int]]) -> bool:
 
 
 def _source_spans(text: str, language: str) -> list[tuple[int, int]]:
-    """What the entity component leaves out: cited outlets and the byline (as in the product)."""
-    from narrascope.nlp.sourcing import byline, detect_sourcing
+    """What the entity component leaves out: cited outlets and the byline (the product's rule)."""
+    from narrascope.nlp.sourcing import detect_sourcing, source_only_spans
 
-    claims = detect_sourcing(text, language).claims
-    spans = [(c.source.start, c.source.end) for c in claims if c.kind == "named_outlet" and c.source]
-    if (author := byline(text, language)) is not None:
-        spans.append(author)
-    return spans
+    return source_only_spans(text, language, detect_sourcing(text, language))
 
 
 def _only_sources(spans: list[tuple[int, int]], sources: list[tuple[int, int]]) -> bool:
@@ -60,12 +56,10 @@ def _only_sources(spans: list[tuple[int, int]], sources: list[tuple[int, int]]) 
 
 def _hindi_taggers(mentions: list, texts: dict[str, str], langs: dict[str, str], threshold: float, tmp: Path):
     """A builder of fold taggers for ``salience_cross_validation``: trained on the fold's Hindi articles."""
-    from narrascope.eval.roles import mention_span
     from narrascope.models.mentions import MentionTagger, TaggerConfig
+    from narrascope.models.training_roles import gold_spans
 
-    gold: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for m in mentions:
-        gold[m.article_id].append(mention_span(texts[m.article_id], m)[0])
+    gold = gold_spans(mentions, texts)
 
     def build(train_ids: set[str]) -> MentionTagger:
         docs = [(texts[a], gold[a]) for a in sorted(train_ids) if langs[a] == "HI" and a in gold]

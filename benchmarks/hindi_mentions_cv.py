@@ -19,18 +19,15 @@ Systems: ``gazetteer`` (today's Hindi detector: gazetteer + Latin-script runs), 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from sklearn.model_selection import GroupKFold
-
-from narrascope.eval.roles import mention_span, read_role_training
+from narrascope.eval.roles import read_role_training
 from narrascope.models.mentions import MentionTagger, TaggerConfig
-from narrascope.models.training_roles import SEED, gazetteer_entries, mention_lexicon
+from narrascope.models.training_roles import article_folds, gazetteer_entries, gold_spans, mention_lexicon
 from narrascope.nlp.ner import Candidate, MentionDetector, group_candidates, plausible, resolve_overlaps
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "semeval2025-task10" / "train"
@@ -63,12 +60,8 @@ def main() -> None:
         str(p): p.read_text(encoding="utf-8", errors="replace") for p in args.data.glob("*/raw-documents/*")
     }
     common = mention_lexicon([], all_texts)["common_lowercase"]
-    gold: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for m in mentions:
-        gold[m.article_id].append(mention_span(texts[m.article_id], m)[0])
-    articles = sorted(gold)
-    groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]
-    splits = GroupKFold(n_splits=5, shuffle=True, random_state=SEED).split(articles, groups=groups)
+    gold = gold_spans(mentions, texts)
+    articles, splits = article_folds(gold, texts)
     counts: dict[str, dict[str, float]] = {s: defaultdict(float) for s in ("gazetteer", "tagger", "union")}
     config = TaggerConfig(min_probability=args.min_probability)
     with tempfile.TemporaryDirectory() as tmp:

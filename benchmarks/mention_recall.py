@@ -10,17 +10,21 @@ salience model, scored out of fold), candidates per article, and detection time.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
 
-from narrascope.eval.roles import mention_span, read_role_training
-from narrascope.models.training_roles import gazetteer_entries, mention_lexicon, salience_cross_validation
+from narrascope.eval.roles import read_role_training
+from narrascope.models.training_roles import (
+    article_folds,
+    gazetteer_entries,
+    gold_spans,
+    mention_lexicon,
+    salience_cross_validation,
+)
 from narrascope.nlp.ner import MentionDetector
 from narrascope.nlp.segment import split_sentences
 from narrascope.pipeline.entities import EntityFramer, entity_key
@@ -42,13 +46,10 @@ def main() -> None:
         str(p): p.read_text(encoding="utf-8", errors="replace") for p in args.data.glob("*/raw-documents/*")
     }
     common = mention_lexicon([], all_texts)["common_lowercase"]
-    gold: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for m in mentions:
-        gold[m.article_id].append(mention_span(texts[m.article_id], m)[0])
-    articles = sorted(gold)
-    groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]
+    gold = gold_spans(mentions, texts)
+    articles, splits = article_folds(gold, texts)
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for train, test in GroupKFold(5, shuffle=True, random_state=0).split(articles, groups=groups):
+    for train, test in splits:
         train_ids = {articles[i] for i in train}
         entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)
         detector = MentionDetector(entries, common)

@@ -152,9 +152,8 @@ class MentionTagger:
         self._tagger.set(token_features(words))
         # Decoded by marginals, not Viterbi: a word is inside a mention when P(B or I) reaches
         # the threshold, so the threshold trades precision for recall.
-        inside = [
-            1.0 - self._tagger.marginal("O", i) if "O" in self._labels else 1.0 for i in range(len(words))
-        ]
+        labels = set(self._tagger.labels())
+        inside = [1.0 - self._marginal("O", i, labels) for i in range(len(words))]
         out = []
         i = 0
         while i < len(words):
@@ -165,16 +164,16 @@ class MentionTagger:
             while (
                 j < len(words)
                 and inside[j] >= self.config.min_probability
-                and self._tagger.marginal("B", j) < 0.5
+                and self._marginal("B", j, labels) < 0.5
             ):
                 j += 1
             out.append((spans[i][0], spans[j - 1][1], round(float(min(inside[i:j])), 4)))
             i = j
         return out
 
-    @property
-    def _labels(self) -> list[str]:
-        return list(self._tagger.labels())
+    def _marginal(self, label: str, position: int, labels: set[str]) -> float:
+        # A label never seen in training (e.g. no "B" in a tiny set) has probability 0.
+        return float(self._tagger.marginal(label, position)) if label in labels else 0.0
 
     def save(self, folder: Path) -> None:
         """Copy the model file into ``folder`` (the artifact)."""

@@ -259,6 +259,26 @@ class SalienceData:
         return _selection_recall(self.rows, scores, self.gold, self.articles, language_of, language)
 
 
+def gold_spans(mentions: Sequence[MentionLine], texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """The annotated mention spans of each article (offsets repaired), in file order."""
+    gold: dict[str, list[tuple[int, int]]] = {}
+    for m in mentions:
+        span, _ = mention_span(texts[m.article_id], m)
+        gold.setdefault(m.article_id, []).append(span)
+    return gold
+
+
+def article_folds(
+    gold: Mapping[str, object], texts: Mapping[str, str], folds: int = 5
+) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray]]]:
+    """The annotated articles (sorted) and the grouped folds over them that the entity
+    benchmarks share: GroupKFold by content hash, seeded, as in ``salience_cross_validation``."""
+    articles = sorted(gold)
+    groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    return articles, list(splitter.split(articles, groups=groups))
+
+
 def salience_cross_validation(
     mentions: Sequence[MentionLine],
     texts: dict[str, str],
@@ -271,14 +291,9 @@ def salience_cross_validation(
     fold (as at run time, where the article is new: "known entity" is not a leak), then
     score each fold with a salience model fitted on the others. ``hindi_tagger`` builds a
     Hindi mention tagger from a fold's training article ids (measured, not shipped)."""
-    gold: dict[str, list[tuple[int, int]]] = {}
-    for m in mentions:
-        span, _ = mention_span(texts[m.article_id], m)
-        gold.setdefault(m.article_id, []).append(span)
-    articles = sorted(gold)
-    groups = [hashlib.sha256(texts[a].encode()).hexdigest() for a in articles]
+    gold = gold_spans(mentions, texts)
+    articles, splits = article_folds(gold, texts, folds)
     rows: list[tuple[int, np.ndarray, bool, list[tuple[int, int]], float]] = []
-    splits = list(GroupKFold(n_splits=folds, shuffle=True, random_state=SEED).split(articles, groups=groups))
     for train, test in splits:
         train_ids = {articles[i] for i in train}
         entries = gazetteer_entries([m for m in mentions if m.article_id in train_ids], texts)

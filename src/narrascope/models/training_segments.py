@@ -22,6 +22,7 @@ import numpy as np
 from rich.console import Console
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from narrascope.eval.techniques import LABELS_FILE, read_ptc
 from narrascope.models.base import ArtifactManifest
 from narrascope.models.linear import sigmoid
 from narrascope.models.segments import (
@@ -125,29 +126,23 @@ def read_ptc_rows(folder: Path, labels: Sequence[str]) -> PtcRows:
         if ptc:
             members.setdefault(ptc, []).append(label)
     never = [index[label] for label in labels if label != ANY and not scheme.to_ptc(label)]
-    span_file = Path(folder) / "train-task2-TC.labels"
-    if not span_file.is_file():
-        raise ValueError(f"{folder}: no train-task2-TC.labels (the PTC corpus)")
-    raw = span_file.read_bytes()
-    hashes = {"ptc/train-task2-TC.labels": hashlib.sha256(raw).hexdigest()}
-    spans: dict[str, list[tuple[str, int, int]]] = {}
-    for line in raw.decode("utf-8").splitlines():
-        article, ptc_label, start, end = line.split("\t")
-        if ptc_label not in members:
-            raise ValueError(f"{span_file}: unknown PTC label {ptc_label!r}")
-        spans.setdefault(article, []).append((ptc_label, int(start), int(end)))
+    try:
+        corpus = read_ptc(Path(folder))
+    except FileNotFoundError as error:
+        raise ValueError(str(error)) from None
+    if unknown := sorted({g.technique for g in corpus.gold} - members.keys()):
+        raise ValueError(f"{folder / LABELS_FILE}: unknown PTC label(s) {unknown}")
+    hashes = {"ptc/train-task2-TC.labels": hashlib.sha256((folder / LABELS_FILE).read_bytes()).hexdigest()}
     texts, documents, rows, known = [], [], [], []
     articles = hashlib.sha256()
-    for path in sorted((Path(folder) / "train-articles").glob("article*.txt")):
-        article = path.stem.removeprefix("article")
-        text = path.read_bytes()
-        articles.update(text)
-        for sentence in split_sentences(text.decode("utf-8")):
+    for article, text, spans in zip(corpus.ids, corpus.texts, corpus.spans, strict=True):
+        articles.update(text.encode("utf-8"))
+        for sentence in split_sentences(text):
             if len(sentence.text.split()) < PTC_MIN_WORDS:
                 continue
             y, k = np.zeros(len(labels), np.int8), np.ones(len(labels), bool)
             k[never] = False
-            for ptc_label, span_start, span_end in spans.get(article, []):
+            for span_start, span_end, ptc_label in spans:
                 if span_start < sentence.end and span_end > sentence.start:
                     y[index[ANY]] = 1
                     if len(members[ptc_label]) == 1:

@@ -968,6 +968,21 @@ def _byline_name(line: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
     return (start, end) if named else None
 
 
+def source_only_spans(
+    text: str, language: str | None, sourcing: schema.Sourcing | None
+) -> list[tuple[int, int]]:
+    """Spans that name a source, not an actor: the outlets ``sourcing`` found cited and the
+    author in the byline. The entity stage leaves out an entity named only there."""
+    spans = [
+        (claim.source.start, claim.source.end)
+        for claim in (sourcing.claims if sourcing else [])
+        if claim.kind == "named_outlet" and claim.source is not None
+    ]
+    if (author := byline(text, language)) is not None:
+        spans.append(author)
+    return spans
+
+
 def detect_sourcing(text: str, language: str | None, sentences: list[Span] | None = None) -> schema.Sourcing:
     """Label every claim sentence of ``text`` with its attribution kind and source span.
 

