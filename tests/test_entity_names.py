@@ -132,6 +132,7 @@ def test_aliases_group_one_actor():
     groups = grouped(text, ["U.S.", "US", "United States of America"])
     assert len(groups) == 1 and len(groups[0]) == 3
     assert entity_key("the U.S") == entity_key("США") == entity_key("Estados Unidos")
+    assert entity_key("Вашингтон", "bg") == entity_key("САЩ", "bg") == entity_key("Вашингтона", "ru")
 
 
 def test_russian_case_forms_group_by_lemma():
