@@ -18,6 +18,7 @@ from narrascope.nlp.sourcing import (
     detect_sourcing,
     is_claim,
     load_lexicon,
+    source_only_spans,
     summarise,
 )
 from narrascope.nlp.tokens import is_word
@@ -601,3 +602,22 @@ def test_a_role_right_before_a_full_name_yields_to_the_name() -> None:
 def test_byline_names_the_author(text: str, language: str, author: str | None) -> None:
     span = byline(text, language)
     assert (text[span[0] : span[1]] if span else None) == author
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "relayed"),
+    [
+        # The claim's source is the Kremlin; the agency only relays it.
+        ("According to Reuters, the Kremlin denied any role in the blast.", "en", "Reuters"),
+        ("Segundo a Reuters, o Kremlin negou qualquer papel na explosão.", "pt", "Reuters"),
+        # An outlet the text portrays (not cited) is not a source span.
+        ("The Kremlin said Reuters had been fooled by Kyiv.", "en", None),
+        ("Reuters and the Kremlin said Kyiv had staged the blast.", "en", "Reuters"),
+    ],
+)
+def test_an_outlet_that_relays_a_claim_is_a_source_span(
+    text: str, language: str, relayed: str | None
+) -> None:
+    sourcing = detect_sourcing(text, language)
+    names = {text[a:b] for a, b in source_only_spans(text, language, sourcing)}
+    assert (relayed in names) if relayed else not names & {"Reuters"}

@@ -971,16 +971,35 @@ def _byline_name(line: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
 def source_only_spans(
     text: str, language: str | None, sourcing: schema.Sourcing | None
 ) -> list[tuple[int, int]]:
-    """Spans that name a source, not an actor: the outlets ``sourcing`` found cited and the
-    author in the byline. The entity stage leaves out an entity named only there."""
+    """Spans that name a source, not an actor: the outlets ``sourcing`` found cited, an
+    outlet relaying a claim whose chosen source is someone else
+    ("According to Reuters, the Kremlin denied it": the Kremlin is the claim's source,
+    Reuters only relays it), and the author in the byline. The entity stage leaves out an
+    entity named only there."""
+    claims = sourcing.claims if sourcing else []
     spans = [
         (claim.source.start, claim.source.end)
-        for claim in (sourcing.claims if sourcing else [])
+        for claim in claims
         if claim.kind == "named_outlet" and claim.source is not None
     ]
+    lex = load_lexicon(language or "en")
+    for claim in claims:
+        if claim.kind != "unattributed":
+            spans.extend((claim.start + a, claim.start + b) for a, b in _relaying_outlets(claim.text, lex))
     if (author := byline(text, language)) is not None:
         spans.append(author)
     return spans
+
+
+def _relaying_outlets(s: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Outlets a sentence cites as relaying its claim, whichever source the sentence was
+    given: after an attribution frame ("according to Reuters", "по данным ТАСС") or as the
+    subject of a reporting verb ("Reuters reported"). Not an outlet after the verb: in
+    "said Reuters had been fooled" it is the one the claim is about."""
+    verbs, frames, _ = _anchors(s, lex)
+    spans = [] if lex.head_final else [span for m in verbs for span in _subject_spans(s, m.start())]
+    spans += [_after_span(s, m.end()) for m in frames]
+    return sorted({(c.start, c.end) for span in spans for c in _outlet_cands(s, *span, lex)})
 
 
 def detect_sourcing(text: str, language: str | None, sentences: list[Span] | None = None) -> schema.Sourcing:
