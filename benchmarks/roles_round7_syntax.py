@@ -207,6 +207,23 @@ def collect(mentions: Sequence[MentionLine], texts: dict[str, str], langs: dict[
     return S, M, L, parsed
 
 
+def neighbours(mem: RoleClassifier, X: np.ndarray, memory: str) -> np.ndarray:
+    """The shipped memory's fine-role distribution, with the language rule of ``memory``."""
+    if memory == "same":
+        return mem.neighbour_proba(X)
+    assert mem.memory_ is not None and mem.memory_languages_ is not None and mem.memory_roles_ is not None
+    dim = mem.memory_.shape[1]
+    sim = X[:, :dim] @ mem.memory_.T
+    if memory.startswith("bonus:"):
+        sim = sim + float(memory.split(":")[1]) * (X[:, dim:] @ mem.memory_languages_.T)
+    k = mem.config.neighbours
+    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+    top_sim = np.take_along_axis(sim, top, axis=1)
+    weights = np.exp((top_sim - top_sim.max(axis=1, keepdims=True)) / mem.config.neighbour_temperature)
+    weights /= weights.sum(axis=1, keepdims=True)
+    return np.einsum("nk,nkc->nc", weights, mem.memory_roles_[top])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("../shared/data/semeval2025-task10/train"))
@@ -215,6 +232,13 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=0.5)
     ap.add_argument("--pca", type=int, default=16)
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    ap.add_argument(
+        "--memory",
+        default="same",
+        help="neighbours from the same language (shipped), 'all' languages, or 'bonus:B' "
+        "(all languages, +B similarity for the same language); several separated by ';'",
+    )
+    ap.add_argument("--memory-weight", type=float, default=0.2)
     args = ap.parse_args()
 
     mentions, texts, langs = read_role_training(args.data)
@@ -269,7 +293,7 @@ def main() -> None:
         return np.hstack(parts).astype(np.float32)
 
     results = []
-    for spec in args.sets.split(";"):
+    for spec, memory in [(a, b) for a in args.sets.split(";") for b in args.memory.split(";")]:
         blocks = spec.split(",")
         started = time.time()
         P = np.zeros((len(mentions), len(labels)), np.float32)
@@ -282,13 +306,14 @@ def main() -> None:
             p = np.zeros((len(test), len(labels)), np.float32)
             p[:, lr.classes_] = lr.predict_proba(X[test])
             mem = RoleClassifier(roles, RoleConfig()).fit(base_X[train], [fine[i] for i in train])
-            P[test] = 0.8 * p + 0.2 * mem.neighbour_proba(base_X[test])
+            w = args.memory_weight
+            P[test] = (1 - w) * p + w * neighbours(mem, base_X[test], memory)
         preds = shipped.decode(P)
         pred_lines = [
             MentionLine(m.article_id, m.mention, m.start, m.end, q.main_role, tuple(q.fine_roles))
             for m, q in zip(mentions, preds, strict=True)
         ]
-        r: dict = {"set": spec, "seconds": round(time.time() - started)}
+        r: dict = {"set": spec, "memory": memory, "seconds": round(time.time() - started)}
         for lang in LANGS:
             idx = [i for i, x in enumerate(L) if x == lang]
             s = score_roles([mentions[i] for i in idx], [pred_lines[i] for i in idx])
