@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from narrascope.nlp.names import (
+    alias_key,
     containment_targets,
     entity_key,
     is_compound_particle,
@@ -197,6 +198,7 @@ class MentionDetector:
         else:
             found += capitalised_runs(text, lang, self.common_lowercase)
         found = [part for c in found for part in _split_lines(_to_word_edges(text, c))]
+        found = [part for c in found for part in _split_known_prefix(c, lang, self.common_lowercase)]
         found += particle_names(text, self.common_lowercase)
         return [
             c
@@ -423,6 +425,32 @@ def _split_lines(cand: Candidate) -> list[Candidate]:
             start = cand.start + m.start() + m.group().index(piece)
             parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
     return parts
+
+
+def _split_known_prefix(cand: Candidate, language: str, common_lowercase: frozenset[str]) -> list[Candidate]:
+    """A capitalised run that starts with a known actor and goes on with a person-like name
+    is two names: "прокурор на Украйна Юрий Луценко" writes the country and the person
+    side by side without a comma ("Украйна" + "Юрий Луценко"). Person-like: two or three
+    capitalised words, none of them a word the corpus writes in lowercase (so "Ukraine
+    Defense Contact Group" stays whole)."""
+    if cand.source != "caps":
+        return [cand]
+    words = tokens(cand.text)
+    for k in (1, 2):
+        rest = words[k:]
+        if not 2 <= len(rest) <= 3:
+            continue
+        if not all(w[:1].isupper() and w.casefold() not in common_lowercase for _, _, w in rest):
+            continue
+        head = cand.text[: words[k - 1][1]]
+        tail = cand.text[rest[0][0] :]
+        if alias_key(head, language) is not None and alias_key(tail, language) is None:
+            a, b = cand.start + rest[0][0], cand.start + len(head)
+            return [
+                Candidate(cand.start, b, head, cand.source, cand.label),
+                Candidate(a, cand.end, tail, cand.source, cand.label),
+            ]
+    return [cand]
 
 
 def _not_an_entity(text: str, cand: Candidate, language: str) -> bool:
