@@ -45,6 +45,15 @@ def test_a_known_actor_run_into_a_person_name_is_two_names():
     assert "Украйна Контакт Група" in found
 
 
+def test_a_lone_capitalised_sentence_start_needs_another_sign_of_a_name():
+    detector = MentionDetector()
+    text = "Схващате ли какво става? Вчера Варна чакаше. Варна не получи отговор. Русия мълчи."
+    found = [c.text for c in detector.detect(text, "bg")]
+    # "Варна" is written capitalised inside a sentence too; "Русия" is a known actor
+    assert "Варна" in found and "Русия" in found
+    assert "Схващате" not in found
+
+
 def test_gazetteer_matches_inflected_hindi_and_russian_forms_on_word_boundaries():
     gazetteer = Gazetteer(["रूस", "Россия", "НАТО"])
     text = "रूस ने कहा। Против России и НАТО. НАТОвскими"

@@ -223,6 +223,8 @@ class MentionDetector:
         guessed = cand.source in ("caps", "gazetteer")
         if guessed and lone and cand.text.casefold() in self.common_lowercase:
             return None
+        if cand.source == "caps" and lone and not _named_elsewhere(text, cand):
+            return None
         return cand
 
     def _leading_cut(self, text: str, cand: Candidate, words: list[tuple[int, int, str]]) -> int:
@@ -425,6 +427,16 @@ def _split_lines(cand: Candidate) -> list[Candidate]:
             start = cand.start + m.start() + m.group().index(piece)
             parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
     return parts
+
+
+def _named_elsewhere(text: str, cand: Candidate) -> bool:
+    """A lone capitalised word at a sentence start ("Името", "Схващате") is a name only if
+    the article also writes it capitalised inside a sentence, or it is a known actor: the
+    capital letter of a sentence start alone says nothing."""
+    if alias_key(cand.text) is not None:
+        return True
+    pattern = re.compile(whole_word(re.escape(cand.text)))
+    return any(not _sentence_initial(text, m.start()) for m in pattern.finditer(text))
 
 
 def _split_known_prefix(cand: Candidate, language: str, common_lowercase: frozenset[str]) -> list[Candidate]:
