@@ -239,6 +239,12 @@ def main() -> None:
         "(all languages, +B similarity for the same language); several separated by ';'",
     )
     ap.add_argument("--memory-weight", type=float, default=0.2)
+    ap.add_argument(
+        "--hier",
+        default="0",
+        help="share of a hierarchical estimate p(main) * p(fine | main), p(fine | main) from one "
+        "regression per main role fitted on that role's mentions; several separated by ';'",
+    )
     args = ap.parse_args()
 
     mentions, texts, langs = read_role_training(args.data)
@@ -292,28 +298,37 @@ def main() -> None:
         parts.append(lang_hot)
         return np.hstack(parts).astype(np.float32)
 
-    results = []
-    for spec, memory in [(a, b) for a in args.sets.split(";") for b in args.memory.split(";")]:
-        blocks = spec.split(",")
-        started = time.time()
-        P = np.zeros((len(mentions), len(labels)), np.float32)
-        for train, test in folds:
-            X = design(blocks, train)
-            rows = [i for i in train for _ in fine[i]]
-            y = np.array([labels.index(r) for i in train for r in fine[i]])
-            w = np.array([1.0 / len(fine[i]) for i in train for _ in fine[i]])
+    main_of = {f: m for m in roles.main_roles for f in roles.fine_of(m)}
+    members = {m: [labels.index(f) for f in roles.fine_of(m)] for m in roles.main_roles}
+
+    def conditional(X: np.ndarray, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        """p(fine | main) for the test rows: one regression per main role."""
+        out = np.zeros((len(test), len(labels)), np.float32)
+        for main, idx in members.items():
+            tr = [i for i in train if mentions[i].main_role == main]
+            rows = [i for i in tr for r in fine[i] if main_of.get(r) == main]
+            y = np.array([labels.index(r) for i in tr for r in fine[i] if main_of.get(r) == main])
+            w = np.array([1.0 / len(fine[i]) for i in tr for r in fine[i] if main_of.get(r) == main])
+            if len(set(y.tolist())) < 2:
+                out[:, idx] = 1.0 / len(idx)
+                continue
             lr = LogisticRegression(C=10.0, max_iter=3000).fit(X[rows], y, sample_weight=w)
-            p = np.zeros((len(test), len(labels)), np.float32)
-            p[:, lr.classes_] = lr.predict_proba(X[test])
-            mem = RoleClassifier(roles, RoleConfig()).fit(base_X[train], [fine[i] for i in train])
-            w = args.memory_weight
-            P[test] = (1 - w) * p + w * neighbours(mem, base_X[test], memory)
+            out[:, lr.classes_] = lr.predict_proba(X[test])
+        return out
+
+    def evaluate(spec: str, memory: str, h: float, P: np.ndarray, C: np.ndarray, started: float) -> dict:
+        if h > 0:
+            main_p = {m: P[:, idx].sum(axis=1) for m, idx in members.items()}
+            H = np.zeros_like(P)
+            for m, idx in members.items():
+                H[:, idx] = main_p[m][:, None] * C[:, idx]
+            P = (1 - h) * P + h * H
         preds = shipped.decode(P)
         pred_lines = [
             MentionLine(m.article_id, m.mention, m.start, m.end, q.main_role, tuple(q.fine_roles))
             for m, q in zip(mentions, preds, strict=True)
         ]
-        r: dict = {"set": spec, "memory": memory, "seconds": round(time.time() - started)}
+        r: dict = {"set": spec, "memory": memory, "hier": h, "seconds": round(time.time() - started)}
         for lang in LANGS:
             idx = [i for i, x in enumerate(L) if x == lang]
             s = score_roles([mentions[i] for i in idx], [pred_lines[i] for i in idx])
@@ -330,6 +345,29 @@ def main() -> None:
         r["folds"] = [round(x, 3) for x in fold_means]
         results.append(r)
         print(json.dumps(r, ensure_ascii=False), flush=True)
+
+    results: list[dict] = []
+    for spec, memory in [(a, b) for a in args.sets.split(";") for b in args.memory.split(";")]:
+        blocks = spec.split(",")
+        started = time.time()
+        P = np.zeros((len(mentions), len(labels)), np.float32)
+        C = np.zeros((len(mentions), len(labels)), np.float32)
+        for train, test in folds:
+            X = design(blocks, train)
+            rows = [i for i in train for _ in fine[i]]
+            y = np.array([labels.index(r) for i in train for r in fine[i]])
+            w = np.array([1.0 / len(fine[i]) for i in train for _ in fine[i]])
+            lr = LogisticRegression(C=10.0, max_iter=3000).fit(X[rows], y, sample_weight=w)
+            p = np.zeros((len(test), len(labels)), np.float32)
+            p[:, lr.classes_] = lr.predict_proba(X[test])
+            mem = RoleClassifier(roles, RoleConfig()).fit(base_X[train], [fine[i] for i in train])
+            w = args.memory_weight
+            P[test] = (1 - w) * p + w * neighbours(mem, base_X[test], memory)
+            if args.hier != "0":
+                C[test] = conditional(X, train, test)
+        for h in [float(x) for x in args.hier.split(";")]:
+            evaluate(spec, memory, h, P, C, started)
+
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
 
