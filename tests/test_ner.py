@@ -54,6 +54,22 @@ def test_a_lone_capitalised_sentence_start_needs_another_sign_of_a_name():
     assert "Схващате" not in found
 
 
+def test_a_short_form_defined_in_parentheses_is_one_entity_with_its_name():
+    from narrascope.nlp.ner import group_candidates
+
+    text = "The Harbour Trade Council (HTC) met Zarnovia, NATO. Later the HTC left; Zarnovia stayed."
+    detector = MentionDetector()
+    cands = detector.detect(text, "pt")
+    groups = [[c.text for c in g] for g in group_candidates(cands, "pt", text).values()]
+    assert ["The Harbour Trade Council", "HTC", "HTC"] in groups
+    # "Zarnovia, NATO" is a list, not a definition; without the text nothing is folded
+    assert ["NATO"] in groups
+    assert ["HTC", "HTC"] in [[c.text for c in g] for g in group_candidates(cands, "pt").values()]
+    # an unclosed parenthesis ends a name
+    unclosed = "Talks with the Harbour Trade Council (HTC began."
+    assert "Harbour Trade Council" in [c.text for c in detector.detect(unclosed, "pt")]
+
+
 def test_gazetteer_matches_inflected_hindi_and_russian_forms_on_word_boundaries():
     gazetteer = Gazetteer(["रूस", "Россия", "НАТО"])
     text = "रूस ने कहा। Против России и НАТО. НАТОвскими"

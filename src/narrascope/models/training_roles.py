@@ -350,7 +350,7 @@ def _entity_rows(
     lang = language.lower()
     candidates = [c for c in detector.detect(text, lang) if plausible(c.text)]
     rows = []
-    for cands in group_candidates(candidates, lang).values():
+    for cands in group_candidates(candidates, lang, text).values():
         spans = [(c.start, c.end) for c in cands]
         framed = any(s < ge and gs < e for s, e in spans for gs, ge in gold)
         seen = is_known(cands, known)

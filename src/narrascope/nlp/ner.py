@@ -19,6 +19,7 @@ from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, Protocol
 
 from narrascope.nlp.names import (
@@ -198,6 +199,7 @@ class MentionDetector:
         else:
             found += capitalised_runs(text, lang, self.common_lowercase)
         found = [part for c in found for part in _split_lines(_to_word_edges(text, c))]
+        found = [part for c in found for part in _split_parenthesis(c)]
         found = [part for c in found for part in _split_known_prefix(c, lang, self.common_lowercase)]
         found += particle_names(text, self.common_lowercase)
         return [
@@ -320,20 +322,47 @@ def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def group_candidates(
-    candidates: Sequence[Candidate], language: str | None = None
+    candidates: Sequence[Candidate], language: str | None = None, text: str = ""
 ) -> dict[str, list[Candidate]]:
     """One entity per group of candidates: same ``entity_key`` (inflection, aliases,
     titles folded), then a short name folded into the one longer name that ends with it
-    ("Putin" into "Vladimir Putin"). Entities in order of first mention."""
+    ("Putin" into "Vladimir Putin") and, given the ``text``, a short form into the name it
+    is defined by ("World Economic Forum (WEF)"). Entities in order of first mention."""
     groups: dict[str, list[Candidate]] = {}
-    for cand in sorted(candidates, key=lambda c: c.start):
-        groups.setdefault(entity_key(cand.text, language) or cand.text, []).append(cand)
+    ordered_cands = sorted(candidates, key=lambda c: c.start)
+    key_of = [entity_key(c.text, language) or c.text for c in ordered_cands]
+    for cand, key in zip(ordered_cands, key_of, strict=True):
+        groups.setdefault(key, []).append(cand)
     targets = containment_targets({key: _display(cands) for key, cands in groups.items()})
+    if text:
+        for short, long in _defined_short_forms(text, ordered_cands, key_of).items():
+            targets.setdefault(short, targets.get(long, long))
     merged: dict[str, list[Candidate]] = {}
     for key, cands in groups.items():
         merged.setdefault(targets.get(key, key), []).extend(cands)
     ordered = sorted(merged.items(), key=lambda item: min(c.start for c in item[1]))
     return {key: sorted(cands, key=lambda c: c.start) for key, cands in ordered}
+
+
+_SHORT_FORM = re.compile(r"[^\W\d_]{2,8}")
+
+
+def _defined_short_forms(text: str, cands: Sequence[Candidate], keys: Sequence[str]) -> dict[str, str]:
+    """``{short key: long key}`` for "Long Name (SHORT)" definitions in the text: a name of two
+    words or more followed by an upper-case short form in parentheses ("Вооружённые силы
+    Украины (ВСУ)", "Organização do Tratado do Atlântico Norte (NATO)")."""
+    found: dict[str, str] = {}
+    for (a, key_a), (b, key_b) in pairwise(zip(cands, keys, strict=True)):
+        if (
+            key_a != key_b
+            and len(tokens(a.text)) >= 2
+            and text[a.end : b.start] in (" (", "(")
+            and text[b.end : b.end + 1] == ")"
+            and b.text.isupper()
+            and _SHORT_FORM.fullmatch(b.text)
+        ):
+            found.setdefault(key_b, key_a)
+    return found
 
 
 def is_known(cands: Sequence[Candidate], known: frozenset[str] | set[str]) -> bool:
@@ -414,6 +443,21 @@ def _to_word_edges(text: str, cand: Candidate) -> Candidate:
     if (start, end) == (cand.start, cand.end):
         return cand
     return Candidate(start, end, text[start:end], cand.source, cand.label)
+
+
+def _split_parenthesis(cand: Candidate) -> list[Candidate]:
+    """A name never spans an unclosed parenthesis: "World Economic Forum (WEF" is the name
+    and, inside the parenthesis, its short form."""
+    cut = cand.text.find("(")
+    if cut < 0 or ")" in cand.text[cut:]:
+        return [cand]
+    parts = []
+    for a, b in ((0, cut), (cut + 1, len(cand.text))):
+        piece = cand.text[a:b].strip()
+        if piece:
+            start = cand.start + a + cand.text[a:b].index(piece)
+            parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
+    return parts
 
 
 def _split_lines(cand: Candidate) -> list[Candidate]:

@@ -188,7 +188,7 @@ class EntityFramer:
         candidates = [c for c in self.detector.detect(text, language) if plausible(c.text)]
         groups = [
             (key, cands)
-            for key, cands in group_candidates(candidates, language).items()
+            for key, cands in group_candidates(candidates, language, text).items()
             if not all(_overlaps_any(c, sources) for c in cands)
         ]
         scores = self.salience_scores(groups, text, language, sentences)
