@@ -191,10 +191,14 @@ def thing_nominative(phrase: str) -> str | None:
     if not all(parses):
         return None
     # The head is the first word whose likeliest reading is a noun; every word before it
-    # must be an adjective agreeing with it. A first word that can be read as a person's
-    # name ("Марку": a stamp, or Mark) leaves the phrase as written.
+    # must be an adjective agreeing with it. A head noun first that can be read as a
+    # person's name ("Марку": a stamp, or Mark), or an adjective most likely a surname,
+    # leaves the phrase as written.
     head = next((i for i, p in enumerate(parses) if p[0].tag.POS == "NOUN"), None)
-    if head is None or any(t in p.tag for p in parses[0] for t in _PERSON_TAGS):
+    if head is None:
+        return None
+    first = parses[0] if head == 0 else [p[0] for p in parses[:head]]
+    if any(t in p.tag for p in first for t in _PERSON_TAGS):
         return None
     for noun in parses[head]:
         tag = noun.tag
