@@ -204,3 +204,105 @@ def test_gazetteer_leaves_out_common_words_the_annotators_rarely_mark():
     # capitalised, so a name however rarely framed; "Zarnovia" is annotated everywhere.
     assert entries == ["Moscow", "Zarnovia"]
     assert sorted(gazetteer_entries(mentions, {})) == ["Moscow", "Zarnovia", "de", "शुरू"]
+
+
+# -- 4. Russian multi-word names in the nominative; coordinated adjectives ---------------
+
+
+@pytest.mark.parametrize(
+    ("inflected", "nominative"),
+    [
+        ("Астраханской области", "Астраханская область"),
+        ("Государственной Думы", "Государственная Дума"),
+        # Only the head changes case; the genitive complement stays as written.
+        ("Министерства обороны", "Министерство обороны"),
+        ("Вооруженных сил Зарновии", "Вооруженные силы Зарновии"),
+        # Plural head: the adjective agrees in number; "е" stays "е" (no "ё" added).
+        ("Соединенных Штатах", "Соединенные Штаты"),
+        # Lowercase words stay lowercase; the second locative ("мосту") agrees too.
+        ("Верховной раде", "Верховная рада"),
+        ("Крымском мосту", "Крымский мост"),
+        # A rare reading as a surname ("Московский") or a first name ("Мора" for "море")
+        # does not make a place a person.
+        ("Московском Кремле", "Московский Кремль"),
+        ("Черном море", "Черное море"),
+    ],
+)
+def test_russian_thing_phrases_are_named_in_the_nominative(inflected: str, nominative: str):
+    from narrascope.nlp.names import thing_nominative
+
+    assert thing_nominative(inflected) == nominative
+    assert display_form({inflected: 1}, "ru") == nominative
+
+
+def test_russian_thing_phrase_conversion_leaves_nominatives_people_and_unknown_words_alone():
+    from narrascope.nlp.names import thing_nominative
+
+    assert thing_nominative("Государственная Дума") is None  # already nominative
+    assert thing_nominative("Игорем Бабушкиным") is None  # a person
+    assert thing_nominative("Марку Рютте") is None  # "Марку": a stamp, or Mark
+    assert thing_nominative("Курской") is None  # one word: _thing_lemma's job
+    assert display_form({"Марку Рютте": 1}, "ru") == "Марку Рютте"
+
+
+def test_a_convertible_russian_phrase_is_the_fullest_nominative_form():
+    # "Госдума" is nominative already, but the full name put in the nominative is fuller.
+    assert display_form({"Государственной Думы": 2, "Госдума": 1}, "ru") == "Государственная Дума"
+    assert display_form({"Министерства обороны": 1, "Минобороны": 3}, "ru") == "Министерство обороны"
+
+
+def test_russian_person_names_change_case_only_when_clearly_safe():
+    from narrascope.nlp.names import person_nominative
+
+    # A known first name and a surname agreeing with it in case and gender.
+    assert display_form({"Игорем Бабушкиным": 1}, "ru") == "Игорь Бабушкин"
+    assert display_form({"Марией Захаровой": 2}, "ru") == "Мария Захарова"
+    assert person_nominative("Сергею Ивановичу Петрову") == "Сергей Иванович Петров"
+    # A surname alone, or one the dictionary does not know, stays as written.
+    assert display_form({"Захаровой": 1}, "ru") == "Захаровой"
+    assert display_form({"Рютте": 2}, "ru") == "Рютте"
+    assert display_form({"Марком Рютте": 1}, "ru") == "Марком Рютте"
+    # No agreement (a man's first name, a woman's surname): left alone.
+    assert person_nominative("Игорем Захаровой") is None
+    # A nominative form is still preferred to rebuilding one.
+    assert display_form({"Владимиру Путину": 1, "Путин": 1}, "ru") == "Путин"
+    assert person_nominative("Астраханской области") is None
+
+
+def test_coordinated_adjectives_name_one_region_each():
+    from narrascope.nlp.ner import coordinated_name
+
+    text = "Паводок дошел до сел в Лесной и Степной областях. Потом вода ушла."
+    lesnoy, stepnoy = text.index("Лесной"), text.index("Степной")
+    assert coordinated_name(text, lesnoy, lesnoy + len("Лесной")) == "Лесной области"
+    assert coordinated_name(text, stepnoy, text.index(".")) == "Степной области"
+    text = "Власти Белгородской, Курской и Брянской областей ввели режим тишины."
+    for word in ("Белгородской", "Курской"):
+        start = text.index(word)
+        assert coordinated_name(text, start, start + len(word)) == f"{word} области"
+    # Lowercase adjectives before the shared noun are shared too.
+    text = "В Донецкой и Луганской народных республиках прошли учения."
+    start = text.index("Донецкой")
+    assert coordinated_name(text, start, start + len("Донецкой")) == "Донецкой народной республике"
+    # Two names joined by a conjunction are not an adjective with a shared noun.
+    text = "Россия и Украина подписали. О Курской и Марией говорили."
+    assert coordinated_name(text, 0, len("Россия")) is None
+    start = text.index("Курской")
+    assert coordinated_name(text, start, start + len("Курской")) is None
+
+
+def test_coordinated_regions_are_two_entities_named_in_the_nominative():
+    from narrascope.pipeline.entities import display_name
+
+    text = (
+        "Паводок затопил села в Запорожской и Херсонской областях. "
+        "Губернатор Запорожской области попросил помощи у соседей."
+    )
+    cands = MentionDetector().detect(text, "ru")
+    groups = group_candidates(cands, "ru")
+    names = sorted(display_name(text, [(c.start, c.end) for c in group], "ru") for group in groups.values())
+    assert "Запорожская область" in names and "Херсонская область" in names
+    assert not {"Запорожской", "Херсонской", "Запорожская"} & set(names)
+    # The bare adjective and the later full name are one entity.
+    zaporizhzhia = [g for g in groups.values() if any(c.text.startswith("Запорожск") for c in g)]
+    assert len(zaporizhzhia) == 1 and len(zaporizhzhia[0]) == 2

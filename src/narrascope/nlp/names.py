@@ -129,24 +129,209 @@ def _thing_lemma(word: str) -> str | None:
     return "-".join(part.capitalize() for part in str(parses[0].normal_form).split("-"))
 
 
+# pymorphy2 tags of people: a first name, a surname, a patronymic.
+_PERSON_TAGS = ("Name", "Surn", "Patr")
+_ADJECTIVE_POS = ("ADJF", "PRTF")
+# The second locative and genitive of a noun ("в Крымском мосту") agree with an adjective's
+# plain locative and genitive.
+_CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs"}
+
+
+def _inflect(parse: Any, grammemes: set[str]) -> str | None:
+    """``parse`` inflected to ``grammemes`` by pymorphy2 itself: natasha's ``MorphForm``
+    overrides ``inflect`` to take Universal Dependencies features instead of OpenCorpora's."""
+    from pymorphy2.analyzer import Parse
+
+    form = Parse.inflect(parse, grammemes)
+    return None if form is None else str(form.word)
+
+
+def _recase(new: str, old: str) -> str:
+    """``new`` (lowercase, from the dictionary) in the letter case of ``old``: an initial
+    capital per hyphenated part ("Северо-Атлантического" → "Северо-Атлантический"), all
+    capitals, or lowercase; "ё" only where ``old`` wrote it ("Вооруженных" → "Вооруженные")."""
+    if "ё" not in old.casefold():
+        new = new.replace("ё", "е")
+    if old.isupper() and len(old) > 1:
+        return new.upper()
+    old_parts, new_parts = old.split("-"), new.split("-")
+    if len(old_parts) != len(new_parts):
+        return new[:1].upper() + new[1:] if old[:1].isupper() else new
+    pairs = zip(old_parts, new_parts, strict=True)
+    return "-".join(n[:1].upper() + n[1:] if o[:1].isupper() else n for o, n in pairs)
+
+
+def _agreeing_adjective(word: str, case: str, number: str, gender: str | None) -> Any | None:
+    """A dictionary parse of ``word`` as an adjective or participle in ``case`` and
+    ``number`` (and ``gender`` in the singular), or None."""
+    for parse in _LEMMATISER.parses(word):
+        tag = parse.tag
+        if tag.POS not in _ADJECTIVE_POS or not parse.is_known or any(t in tag for t in _PERSON_TAGS):
+            continue
+        if tag.case == case and tag.number == number and (number != "sing" or gender in (None, tag.gender)):
+            return parse
+    return None
+
+
+def thing_nominative(phrase: str) -> str | None:
+    """The nominative of an inflected multi-word Russian name of a place or thing, or None.
+
+    Adjectives and the head noun after them change case, adjectives agreeing with the
+    noun in number and gender; a genitive complement after the head stays as written:
+    "Астраханской области" → "Астраханская область", "Государственной Думы" →
+    "Государственная Дума", "Министерства обороны" → "Министерство обороны",
+    "Вооруженных сил Украины" → "Вооруженные силы Украины". None when the phrase is
+    already nominative, names a person (a first name, surname or patronymic, or an
+    animate head noun: "Игорем Бабушкиным"), or has a word the dictionary does not
+    know ("Марком Рютте"): then it stays as the text wrote it."""
+    words = phrase.split()
+    if not 1 < len(words) <= MAX_NAME_WORDS or not all(_CYRILLIC.search(w) for w in words):
+        return None
+    parses = [_LEMMATISER.parses(w) for w in words]
+    if not all(parses):
+        return None
+    # The head is the first word whose likeliest reading is a noun; every word before it
+    # must be an adjective agreeing with it. A head noun first that can be read as a
+    # person's name ("Марку": a stamp, or Mark), or an adjective most likely a surname,
+    # leaves the phrase as written.
+    head = next((i for i, p in enumerate(parses) if p[0].tag.POS == "NOUN"), None)
+    if head is None:
+        return None
+    first = parses[0] if head == 0 else [p[0] for p in parses[:head]]
+    if any(t in p.tag for p in first for t in _PERSON_TAGS):
+        return None
+    for noun in parses[head]:
+        tag = noun.tag
+        if tag.POS != "NOUN" or not noun.is_known or any(t in tag for t in _PERSON_TAGS):
+            continue
+        case = _CASES.get(tag.case, tag.case)
+        adjectives = [_agreeing_adjective(w, case, tag.number, tag.gender) for w in words[:head]]
+        if any(a is None for a in adjectives):
+            continue
+        if case == "nomn" or ("anim" in tag and "Geox" not in tag):
+            return None  # already nominative, or a person ("Генеральным секретарём")
+        changed = [_inflect(noun, {"nomn"})]
+        target = tag.gender if tag.number == "sing" and tag.gender else None
+        grammemes = {"nomn", tag.number} | ({target} if target else set())
+        changed[:0] = [_inflect(a, grammemes) for a in adjectives]
+        if any(c is None for c in changed):
+            return None
+        head_phrase = [_recase(str(c), w) for c, w in zip(changed, words, strict=False)]
+        return " ".join(head_phrase + words[head + 1 :])
+    return None
+
+
+def person_nominative(phrase: str) -> str | None:
+    """The nominative of a Russian person's name when it is clearly safe, or None.
+
+    Only a known first name followed by a known surname (or a patronymic and a surname)
+    in the same case, number and gender: "Игорем Бабушкиным" → "Игорь Бабушкин",
+    "Марией Захаровой" → "Мария Захарова". A surname alone ("Захаровой") or one the
+    dictionary does not know ("Марком Рютте") stays as written."""
+    words = phrase.split()
+    if len(words) not in (2, 3) or not all(_CYRILLIC.search(w) for w in words):
+        return None
+    first = [p for p in _LEMMATISER.parses(words[0]) if p.is_known and "Name" in p.tag]
+    if not first or _LEMMATISER.parses(words[0])[0] is not first[0]:
+        return None
+    for name in first:
+        tag = name.tag
+        if tag.case == "nomn" or tag.number != "sing":
+            continue
+        *middle, last = words[1:]
+        rest = [_person_part(w, tag.case, tag.gender, "Patr") for w in middle]
+        rest.append(_person_part(last, tag.case, tag.gender, "Surn"))
+        if any(r is None for r in rest):
+            continue
+        changed = [_inflect(name, {"nomn"})] + [_inflect(r, {"nomn", "sing", tag.gender}) for r in rest]
+        if any(c is None for c in changed):
+            return None
+        return " ".join(_recase(str(c), w) for c, w in zip(changed, words, strict=True))
+    return None
+
+
+def _person_part(word: str, case: str, gender: str, part: str) -> Any | None:
+    """A dictionary parse of a surname (``part`` "Surn"; a possessive adjective such as
+    "Бабушкиным" counts) or a patronymic ("Patr") agreeing with a first name."""
+    for parse in _LEMMATISER.parses(word):
+        tag = parse.tag
+        if not parse.is_known or tag.case != case or tag.number != "sing" or tag.gender != gender:
+            continue
+        if part in tag or (part == "Surn" and tag.POS == "ADJF" and "Poss" in tag):
+            return parse
+    return None
+
+
+def shared_head(adjectives: str, following: Sequence[str]) -> str | None:
+    """A Russian adjective phrase completed by the noun it shares with a coordinated one.
+
+    In "Запорожской и Херсонской областях" the first adjective names a region of its own,
+    the noun being said once for both: ``shared_head("Запорожской", ["областях"])`` is
+    "Запорожской области", in the adjective's case and number. ``following`` are the words
+    after the last coordinated adjective, the head noun among the first of them (lowercase
+    adjectives before it are shared too: "народных республиках"). None when ``adjectives``
+    are not all adjectives, no noun of a place or thing agrees with them, or a word is one
+    the dictionary does not know."""
+    words = adjectives.split()
+    if not words or not all(_CYRILLIC.search(w) for w in [*words, *following]):
+        return None
+    parses = [_LEMMATISER.parses(w) for w in [*words, *following]]
+    if not all(parses) or any(p[0].tag.POS not in _ADJECTIVE_POS for p in parses[: len(words)]):
+        return None
+    after = parses[len(words) :]
+    head = next((i for i, p in enumerate(after) if p[0].tag.POS == "NOUN"), None)
+    if head is None:
+        return None
+    for noun in after[head]:
+        tag = noun.tag
+        if tag.POS != "NOUN" or not noun.is_known or any(t in tag for t in _PERSON_TAGS):
+            continue
+        if "anim" in tag and "Geox" not in tag:
+            continue
+        case = _CASES.get(tag.case, tag.case)
+        # One region each: a singular adjective over a plural noun takes the singular.
+        for number in dict.fromkeys([tag.number, "sing"]):
+            gender = tag.gender if number == "sing" else None
+            own = [_agreeing_adjective(w, case, number, gender) for w in words]
+            shared = [_agreeing_adjective(w, case, tag.number, tag.gender) for w in following[:head]]
+            if any(a is None for a in own + shared) or (number == "sing" and gender is None):
+                continue
+            if number == tag.number:
+                return " ".join([*words, *following[: head + 1]])
+            grammemes = {case, number, gender}
+            changed = [_inflect(a, grammemes) for a in shared] + [_inflect(noun, {case, number})]
+            if any(c is None for c in changed):
+                return None
+            return " ".join(words + [_recase(str(c), w) for c, w in zip(changed, following, strict=False)])
+    return None
+
+
 def display_form(forms: Mapping[str, int], language: str | None = None) -> str:
     """How an entity is named in a table, from its surface forms and their counts.
 
     The fullest form ("Vladimir Putin" over "Putin"), then the most frequent. In Russian a
     nominative form comes first ("Путин" over "Владимиру Путину"), and an entity seen only
-    in inflected forms of a place name is shown in its dictionary form ("России" → "Россия"),
-    so one actor gets one name in the corpus view whichever case the article used."""
+    in inflected forms of a place or thing is shown in its dictionary form ("России" →
+    "Россия", "Государственной Думы" → "Государственная Дума", see :func:`thing_nominative`),
+    so one actor gets one name in the corpus view whichever case the article used. A
+    person seen only in inflected forms is put in the nominative only when that is clearly
+    safe (:func:`person_nominative`); otherwise the name stays as written ("Рютте")."""
     russian = (language or "").lower() == "ru"
 
     def rank(form: str) -> tuple[bool, int, int]:
         words = form.split()
-        nominative = not russian or all(_is_nominative(w) for w in words)
+        nominative = not russian or all(_is_nominative(w) for w in words) or _thing_form(form) is not None
         return nominative, len(words), forms[form]
 
     best = max(forms, key=rank)
-    if russian and len(best.split()) == 1 and (lemma := _thing_lemma(best)) is not None:
-        return lemma
+    if russian:
+        return _thing_form(best) or person_nominative(best) or best
     return best
+
+
+def _thing_form(form: str) -> str | None:
+    """The nominative of a Russian place or thing name of one word or several, or None."""
+    return _thing_lemma(form) if len(form.split()) == 1 else thing_nominative(form)
 
 
 def alias_key(name: str, language: str | None = None) -> str | None:

@@ -17,7 +17,7 @@ import logging
 import re
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from narrascope.nlp.names import (
     is_demonym,
     is_particle,
     name_data,
+    shared_head,
     strip_phrase,
 )
 from narrascope.nlp.segment import text_pieces
@@ -53,6 +54,7 @@ __all__ = [
     "Gazetteer",
     "MentionDetector",
     "capitalised_runs",
+    "coordinated_name",
     "entity_key",
     "group_candidates",
     "is_known",
@@ -71,6 +73,15 @@ class Candidate:
     text: str
     source: str  # which detector found it: spacy, natasha, caps, gazetteer, latin
     label: str = ""  # the statistical detector's entity type (spaCy: PERSON, NORP, ...), if any
+    # The name the span stands for when the text says it only in part: a coordinated
+    # adjective with the noun it shares ("Запорожской" in "Запорожской и Херсонской
+    # областях" names "Запорожской области"); see ``coordinated_name``.
+    name: str = ""
+
+    @property
+    def name_text(self) -> str:
+        """The name this mention stands for: ``name`` if set, else the span's ``text``."""
+        return self.name or self.text
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -202,10 +213,15 @@ class MentionDetector:
         found = [part for c in found for part in _split_parenthesis(c)]
         found = [part for c in found for part in _split_known_prefix(c, lang, self.common_lowercase)]
         found += particle_names(text, self.common_lowercase)
-        return [
+        kept = [
             c
             for raw in resolve_overlaps(found)
             if (c := self._trim(text, raw)) is not None and not _not_an_entity(text, c, lang)
+        ]
+        if lang != "ru":
+            return kept
+        return [
+            replace(c, name=name) if (name := coordinated_name(text, c.start, c.end)) else c for c in kept
         ]
 
     def _trim(self, text: str, cand: Candidate) -> Candidate | None:
@@ -299,6 +315,41 @@ class MentionDetector:
             log.warning("%s is not installed; using capitalisation rules instead", what)
 
 
+_RU_CAPITALISED = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*"
+_RU_WORD = r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*"
+_RU_COORDINATION = r"(?:\s*,\s*(?:(?:и|или|а также)\s+)?|\s+(?:и|или|либо)\s+)"
+# After a mention: one or more coordinated capitalised words ("и Херсонской", ", Курской и
+# Брянской"), then the words that may hold the noun they share.
+_COORDINATED_TAIL = re.compile(rf"(?:{_RU_COORDINATION}{_RU_CAPITALISED})+((?:[ \t]+{_RU_WORD}){{1,3}})")
+
+
+_COORDINATED_BEFORE = re.compile(rf"{_RU_CAPITALISED}{_RU_COORDINATION}\Z")
+
+
+def coordinated_name(text: str, start: int, end: int) -> str | None:
+    """The name a Russian mention stands for when the text coordinates adjectives over one
+    noun: in "в Запорожской и Херсонской областях" the mention "Запорожской" is
+    "Запорожской области" and "Херсонской областях" is "Херсонской области" (one region
+    each, ``names.shared_head``); so are "Белгородской" and "Курской" in "Белгородской,
+    Курской и Брянской областей". Russian NER tags the bare adjective as an entity of its
+    own; completed, it groups with "Запорожская область" elsewhere and is shown under that
+    name. None for any other span."""
+    match = _COORDINATED_TAIL.match(text, end, min(len(text), end + 300))
+    if match is not None:
+        return shared_head(text[start:end], match.group(1).split())
+    words = text[start:end].split()
+    if len(words) > 1 and _COORDINATED_BEFORE.search(text, max(0, start - 100), start):
+        return shared_head(words[0], words[1:])
+    return None
+
+
+def mention_name(text: str, start: int, end: int, language: str | None) -> str:
+    """The name a mention span stands for: ``coordinated_name`` in Russian, else the span."""
+    if (language or "").lower() == "ru" and (name := coordinated_name(text, start, end)) is not None:
+        return name
+    return text[start:end]
+
+
 def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Keep the longest of overlapping spans (statistical NER wins ties), in text order.
 
@@ -330,7 +381,7 @@ def group_candidates(
     is defined by ("World Economic Forum (WEF)"). Entities in order of first mention."""
     groups: dict[str, list[Candidate]] = {}
     ordered_cands = sorted(candidates, key=lambda c: c.start)
-    key_of = [entity_key(c.text, language) or c.text for c in ordered_cands]
+    key_of = [entity_key(c.name_text, language) or c.name_text for c in ordered_cands]
     for cand, key in zip(ordered_cands, key_of, strict=True):
         groups.setdefault(key, []).append(cand)
     targets = containment_targets({key: _display(cands) for key, cands in groups.items()})
@@ -368,12 +419,12 @@ def _defined_short_forms(text: str, cands: Sequence[Candidate], keys: Sequence[s
 def is_known(cands: Sequence[Candidate], known: frozenset[str] | set[str]) -> bool:
     """Whether any mention of an entity is a gazetteer entry (keys of ``entity_key`` without
     a language, the form the lexicon's entries are keyed by)."""
-    return any(entity_key(c.text) in known for c in cands)
+    return any(entity_key(c.name_text) in known for c in cands)
 
 
 def _display(cands: Sequence[Candidate]) -> str:
     """The longest surface form of an entity: the one whose shape says whether it is a name."""
-    return max((c.text for c in cands), key=len)
+    return max((c.name_text for c in cands), key=len)
 
 
 def plausible(candidate: str) -> bool:

@@ -28,6 +28,7 @@ from narrascope.nlp.ner import (
     entity_key,
     group_candidates,
     is_known,
+    mention_name,
     plausible,
 )
 from narrascope.nlp.segment import Span, containing_sentence, sentence_index, split_sentences
@@ -262,8 +263,9 @@ def _overlaps_any(cand: Candidate, spans: Sequence[tuple[int, int]]) -> bool:
 def display_name(text: str, spans: Sequence[tuple[int, int]], language: str | None = None) -> str:
     """The entity's name in the table (``nlp.names.display_form``): the fullest form
     ("Vladimir Putin" over "Putin"), then the most frequent, then the first; in Russian a
-    nominative form ("Путин" over "Владимиру Путину", "Россия" for "России")."""
-    return display_form(Counter(_clean(text[s:e]) for s, e in spans), language)
+    nominative form ("Путин" over "Владимиру Путину", "Россия" for "России", "Запорожская
+    область" for "Запорожской" in "Запорожской и Херсонской областях": ``mention_name``)."""
+    return display_form(Counter(_clean(mention_name(text, s, e, language)) for s, e in spans), language)
 
 
 def pick_mentions(
