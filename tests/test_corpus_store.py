@@ -84,7 +84,7 @@ def test_v3_store_is_migrated_to_v4_and_stays_searchable_by_title(tmp_path: Path
     )
     db.close()
     with CorpusStore(path) as store:
-        assert store.version == STORE_VERSION == 8 and store.has_fts
+        assert store.version == STORE_VERSION == 9 and store.has_fts
         # The title is indexed, the text is unknown (NULL) until a later save keeps it.
         assert [r["id"] for r in list_articles(store, ArticleFilter(q="tariffs"))[1]] == ["old"]
         assert list_articles(store, ArticleFilter(q="crash"))[0] == 0
@@ -241,6 +241,29 @@ def test_v7_store_rekeys_known_actors(tmp_path: Path):
     with CorpusStore(path) as store:
         keys = dict(store.db.execute("SELECT name, key FROM entities").fetchall())
     assert keys == {"России": "russia", "Ucrânia": "ukraine", "Kremlin": "kremlin"}
+
+
+def test_v8_store_rekeys_names_the_alias_table_learned_later(tmp_path: Path):
+    path = tmp_path / "v8.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:8]:
+        step(db)
+    db.execute("PRAGMA user_version = 8")
+    for name in ("ДНР", "Донецкой народной республики", "Вашингтон", "Kremlin"):
+        db.execute(
+            "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, "
+            "key) VALUES ('a', 'h', ?, 'Antagonist', '[]', 1, 0.5, ?)",
+            (name, name.casefold()),
+        )
+    db.close()
+    with CorpusStore(path) as store:
+        keys = dict(store.db.execute("SELECT name, key FROM entities").fetchall())
+    assert keys == {
+        "ДНР": "donetsk people's republic",
+        "Донецкой народной республики": "donetsk people's republic",
+        "Вашингтон": "united states",
+        "Kremlin": "kremlin",
+    }
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -70,6 +70,22 @@ def test_a_short_form_defined_in_parentheses_is_one_entity_with_its_name():
     assert "Harbour Trade Council" in [c.text for c in detector.detect(unclosed, "pt")]
 
 
+def test_known_actors_group_by_alias_and_never_by_containment():
+    from narrascope.nlp.ner import group_candidates
+
+    text = "ВСУ обстреляли город. Украина молчит. ДНР и Донецкой народной республики."
+    cands = [
+        Candidate(0, 3, "ВСУ", "caps"),
+        Candidate(22, 29, "Украина", "caps"),
+        Candidate(38, 41, "ДНР", "caps"),
+        Candidate(44, 72, "Донецкой народной республики", "caps"),
+    ]
+    assert all(text[c.start : c.end] == c.text for c in cands)
+    groups = [[c.text for c in g] for g in group_candidates(cands, "ru", text).values()]
+    # "armed forces of ukraine" ends with "ukraine", but Ukraine is not its army
+    assert groups == [["ВСУ"], ["Украина"], ["ДНР", "Донецкой народной республики"]]
+
+
 def test_gazetteer_matches_inflected_hindi_and_russian_forms_on_word_boundaries():
     gazetteer = Gazetteer(["रूस", "Россия", "НАТО"])
     text = "रूस ने कहा। Против России и НАТО. НАТОвскими"

@@ -23,7 +23,7 @@ from pathlib import Path
 from narrascope.nlp.names import alias_key
 from narrascope.schema import Analysis
 
-STORE_VERSION = 8
+STORE_VERSION = 9
 """Schema version of the store file (``PRAGMA user_version``)."""
 
 DEFAULT_STORE = Path("narrascope.db")
@@ -303,6 +303,15 @@ def _v8(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE entities SET key = ? WHERE name = ?", changed)
 
 
+def _v9(db: sqlite3.Connection) -> None:
+    # Version 9: the alias table grew (Washington in Cyrillic and Devanagari; the Donetsk and
+    # Luhansk "people's republics", the Armed Forces and the Security Service of Ukraine), so
+    # the stored keys follow it: "ДНР" and "Донецкая народная республика" are one actor.
+    rows = db.execute("SELECT DISTINCT name, key FROM entities").fetchall()
+    changed = [(new, name) for name, key in rows if (new := entity_key(name)) != key]
+    db.executemany("UPDATE entities SET key = ? WHERE name = ?", changed)
+
+
 def upgrade_analysis_json(raw: str) -> str:
     """An Analysis JSON of schema 1.x (``model`` field) in schema 2 form (``provenance``)."""
     data = json.loads(raw)
@@ -320,7 +329,7 @@ def upgrade_analysis_json(raw: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 """``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``; never edit a shipped one."""
 
 

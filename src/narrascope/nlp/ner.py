@@ -384,7 +384,16 @@ def group_candidates(
     key_of = [entity_key(c.name_text, language) or c.name_text for c in ordered_cands]
     for cand, key in zip(ordered_cands, key_of, strict=True):
         groups.setdefault(key, []).append(cand)
-    targets = containment_targets({key: _display(cands) for key, cands in groups.items()})
+    # Known actors are keyed by their canonical English name ("armed forces of ukraine" for
+    # "ВСУ"), whose words are not the article's: containment never folds into or out of them.
+    actors = set(name_data().aliases.values())
+    targets = {
+        short: long
+        for short, long in containment_targets(
+            {key: _display(cands) for key, cands in groups.items()}
+        ).items()
+        if short not in actors and long not in actors
+    }
     if text:
         for short, long in _defined_short_forms(text, ordered_cands, key_of).items():
             targets.setdefault(short, targets.get(long, long))
