@@ -306,3 +306,20 @@ def test_coordinated_regions_are_two_entities_named_in_the_nominative():
     # The bare adjective and the later full name are one entity.
     zaporizhzhia = [g for g in groups.values() if any(c.text.startswith("Запорожск") for c in g)]
     assert len(zaporizhzhia) == 1 and len(zaporizhzhia[0]) == 2
+
+
+@pytest.mark.parametrize(
+    ("forms", "shown"),
+    [
+        ({"President Vladimir Putin": 2, "Putin": 3}, "Vladimir Putin"),
+        ({"Mr. Tomas Ruiz": 1}, "Tomas Ruiz"),
+        # a title before a single name, a company, a country after the title: as written
+        ({"President Putin": 1}, "President Putin"),
+        ({"General Motors": 1}, "General Motors"),
+        ({"Президент России Владимир Путин": 1}, "Президент России Владимир Путин"),
+    ],
+)
+def test_a_leading_title_is_left_out_of_the_name_when_a_full_name_remains(
+    forms: dict[str, int], shown: str
+) -> None:
+    assert display_form(forms, "en") == shown

@@ -309,7 +309,8 @@ def shared_head(adjectives: str, following: Sequence[str]) -> str | None:
 def display_form(forms: Mapping[str, int], language: str | None = None) -> str:
     """How an entity is named in a table, from its surface forms and their counts.
 
-    The fullest form ("Vladimir Putin" over "Putin"), then the most frequent. In Russian a
+    The fullest form ("Vladimir Putin" over "Putin"), then the most frequent, without a
+    leading title when a full name remains ("President Vladimir Putin"). In Russian a
     nominative form comes first ("Путин" over "Владимиру Путину"), and an entity seen only
     in inflected forms of a place or thing is shown in its dictionary form ("России" →
     "Россия", "Государственной Думы" → "Государственная Дума", see :func:`thing_nominative`),
@@ -323,10 +324,22 @@ def display_form(forms: Mapping[str, int], language: str | None = None) -> str:
         nominative = not russian or all(_is_nominative(w) for w in words) or _thing_form(form) is not None
         return nominative, len(words), forms[form]
 
-    best = max(forms, key=rank)
+    best = _without_title(max(forms, key=rank))
     if russian:
         return _thing_form(best) or person_nominative(best) or best
     return best
+
+
+def _without_title(form: str) -> str:
+    """The name without a leading title when a full name remains ("President Vladimir Putin"
+    → "Vladimir Putin"; "President Putin" and "General Motors" stay as written)."""
+    words = form.split()
+    kept = strip_phrase([w.casefold() for w in words], name_data().titles)
+    cut = len(words) - len(kept)
+    # "Президент России Владимир Путин": the title's country would lead the name
+    if cut and len(kept) >= 2 and words[cut][:1].isupper() and alias_key(words[cut]) is None:
+        return " ".join(words[cut:])
+    return form
 
 
 def _thing_form(form: str) -> str | None:
