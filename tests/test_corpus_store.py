@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -225,13 +226,14 @@ def test_one_actor_across_languages_is_one_corpus_entity(tmp_path: Path):
         assert list_articles(store, ArticleFilter(entity="РФ"))[0] == 4
 
 
-def test_v7_store_rekeys_known_actors(tmp_path: Path):
-    path = tmp_path / "v7.db"
+def keys_after_opening(path: Path, version: int, names: Sequence[str]) -> dict[str, str]:
+    """A store at ``version`` holding entities keyed the pre-alias way (name case-folded),
+    opened (so migrated to the current version): each name's key afterwards."""
     db = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:7]:
+    for step in MIGRATIONS[:version]:
         step(db)
-    db.execute("PRAGMA user_version = 7")
-    for name in ("России", "Ucrânia", "Kremlin"):
+    db.execute(f"PRAGMA user_version = {version}")
+    for name in names:
         db.execute(
             "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, "
             "key) VALUES ('a', 'h', ?, 'Antagonist', '[]', 1, 0.5, ?)",
@@ -239,25 +241,17 @@ def test_v7_store_rekeys_known_actors(tmp_path: Path):
         )
     db.close()
     with CorpusStore(path) as store:
-        keys = dict(store.db.execute("SELECT name, key FROM entities").fetchall())
+        return dict(store.db.execute("SELECT name, key FROM entities").fetchall())
+
+
+def test_v7_store_rekeys_known_actors(tmp_path: Path):
+    keys = keys_after_opening(tmp_path / "v7.db", 7, ("России", "Ucrânia", "Kremlin"))
     assert keys == {"России": "russia", "Ucrânia": "ukraine", "Kremlin": "kremlin"}
 
 
 def test_v8_store_rekeys_names_the_alias_table_learned_later(tmp_path: Path):
-    path = tmp_path / "v8.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:8]:
-        step(db)
-    db.execute("PRAGMA user_version = 8")
-    for name in ("ДНР", "Донецкой народной республики", "Вашингтон", "Kremlin"):
-        db.execute(
-            "INSERT INTO entities (id, content_sha256, name, main_role, fine_roles, mentions, confidence, "
-            "key) VALUES ('a', 'h', ?, 'Antagonist', '[]', 1, 0.5, ?)",
-            (name, name.casefold()),
-        )
-    db.close()
-    with CorpusStore(path) as store:
-        keys = dict(store.db.execute("SELECT name, key FROM entities").fetchall())
+    names = ("ДНР", "Донецкой народной республики", "Вашингтон", "Kremlin")
+    keys = keys_after_opening(tmp_path / "v8.db", 8, names)
     assert keys == {
         "ДНР": "donetsk people's republic",
         "Донецкой народной республики": "donetsk people's republic",

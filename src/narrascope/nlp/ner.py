@@ -511,8 +511,13 @@ def _split_parenthesis(cand: Candidate) -> list[Candidate]:
     cut = cand.text.find("(")
     if cut < 0 or ")" in cand.text[cut:]:
         return [cand]
+    return _pieces(cand, [(0, cut), (cut + 1, len(cand.text))])
+
+
+def _pieces(cand: Candidate, ranges: Iterable[tuple[int, int]]) -> list[Candidate]:
+    """The non-blank parts of ``cand`` at ``ranges`` (offsets into its text), stripped."""
     parts = []
-    for a, b in ((0, cut), (cut + 1, len(cand.text))):
+    for a, b in ranges:
         piece = cand.text[a:b].strip()
         if piece:
             start = cand.start + a + cand.text[a:b].index(piece)
@@ -524,13 +529,7 @@ def _split_lines(cand: Candidate) -> list[Candidate]:
     """A name never spans a line break (a headline run into the next line is two spans)."""
     if "\n" not in cand.text:
         return [cand]
-    parts = []
-    for m in re.finditer(r"[^\n]+", cand.text):
-        piece = m.group().strip()
-        if piece:
-            start = cand.start + m.start() + m.group().index(piece)
-            parts.append(Candidate(start, start + len(piece), piece, cand.source, cand.label))
-    return parts
+    return _pieces(cand, (m.span() for m in re.finditer(r"[^\n]+", cand.text)))
 
 
 def _named_elsewhere(text: str, cand: Candidate) -> bool:
